@@ -1,0 +1,237 @@
+"""Account rules: users, login sessions, API tokens, password resets."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from coworking.accounts.models import ApiToken, AuthSession, HubRole, PasswordReset, Role, User
+from coworking.extensions import db
+from coworking.hubs.models import Hub
+from coworking.mail import queue_mail
+from coworking.types import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+API_TOKEN_PREFIX = "cw_"
+# Used when the email is unknown, so a failed login costs the same time either way.
+_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; ``field`` names the form field to show it beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The normalised email, or AccountError if it is not a plausible address."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(f"Enter a valid email address ({error}).", "email") from error
+    return normalise_email(email)
+
+
+def check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Use at least {MIN_PASSWORD_LENGTH} characters for your password.", "password"
+        )
+
+
+def hash_secret(value: str) -> str:
+    """Tokens are long random strings, so a fast hash is enough (no brute force is possible)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, name: str, password: str, *, is_admin: bool = False) -> User:
+    """A new active user. Raises AccountError for a taken or malformed email or a weak password."""
+    email = check_email(email)
+    check_password(password)
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("Enter your name.", "name")
+    if find_user_by_email(email) is not None:
+        raise AccountError("An account with this email already exists. Try logging in.", "email")
+    user = User(email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if email and password match an active account; None otherwise, in equal time."""
+    user = find_user_by_email(email)
+    if user is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASH_CACHE:
+            _DUMMY_HASH_CACHE[method] = generate_password_hash("not-a-password", method=method)
+        check_password_hash(_DUMMY_HASH_CACHE[method], password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise AccountError("Your current password is not right.", "current_password")
+    check_password(new)
+    user.password_hash = hash_password(new)
+
+
+# --- login sessions -------------------------------------------------------------------------
+
+def start_session(user: User) -> str:
+    """Record a new login; the returned key goes in the cookie (only its hash is stored)."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(AuthSession(user_id=user.id, key_hash=hash_secret(key)))
+    db.session.flush()
+    user.session_key = key
+    return key
+
+
+def user_for_session(key: str) -> User | None:
+    auth_session = db.session.scalar(
+        sa.select(AuthSession).where(AuthSession.key_hash == hash_secret(key or ""))
+    )
+    if auth_session is None or not auth_session.user.active:
+        return None
+    user = auth_session.user
+    user.session_key = key
+    return user
+
+
+def end_session(key: str) -> None:
+    db.session.execute(sa.delete(AuthSession).where(AuthSession.key_hash == hash_secret(key or "")))
+
+
+def end_other_sessions(user: User, keep_key: str | None) -> None:
+    """After a password change or reset, every other browser is logged out."""
+    query = sa.delete(AuthSession).where(AuthSession.user_id == user.id)
+    if keep_key:
+        query = query.where(AuthSession.key_hash != hash_secret(keep_key))
+    db.session.execute(query)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token; the raw value is returned once and never stored."""
+    name = (name or "").strip() or "API token"
+    raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name[:80], token_hash=hash_secret(raw), prefix=raw[:10])
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def list_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken | None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        return None
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def user_for_api_token(raw: str, now: datetime | None = None) -> User | None:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(raw or "")))
+    if token is None or token.is_revoked or not token.user.active:
+        return None
+    now = now or utcnow()
+    # Write at most once a minute: a busy integration should not turn every GET into a write.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return token.user
+
+
+# --- password reset -------------------------------------------------------------------------
+
+def request_password_reset(email: str, base_url: str) -> None:
+    """Email a single-use link if the account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    raw = secrets.token_urlsafe(32)
+    ttl = timedelta(seconds=current_app.config["PASSWORD_RESET_TTL_SECONDS"])
+    db.session.add(
+        PasswordReset(user_id=user.id, token_hash=hash_secret(raw), expires_at=utcnow() + ttl)
+    )
+    link = f"{base_url.rstrip('/')}/reset/{raw}"
+    queue_mail(
+        user.email,
+        "Reset your password",
+        f"Hello {user.first_name},\n\nSomeone (we hope you) asked to reset your password.\n"
+        f"Use this link within the next hour; it works once:\n\n{link}\n\n"
+        "If you did not ask, ignore this email: your password stays as it is.\n",
+    )
+
+
+def find_usable_reset(raw: str, now: datetime | None = None) -> PasswordReset | None:
+    reset = db.session.scalar(
+        sa.select(PasswordReset).where(PasswordReset.token_hash == hash_secret(raw or ""))
+    )
+    if reset is None or not reset.is_usable(now or utcnow()):
+        return None
+    return reset
+
+
+def complete_password_reset(raw: str, new_password: str) -> User:
+    reset = find_usable_reset(raw)
+    if reset is None:
+        raise AccountError("This reset link has expired or was already used. Ask for a new one.")
+    check_password(new_password)
+    reset.used_at = utcnow()
+    reset.user.password_hash = hash_password(new_password)
+    end_other_sessions(reset.user, keep_key=None)
+    return reset.user
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+def grant_role(user: User, hub: Hub, role: Role | str) -> HubRole:
+    """Give (or change) the user's role in a hub."""
+    role = Role(role)
+    existing = next((r for r in user.roles if r.hub_id == hub.id), None)
+    if existing is not None:
+        existing.role = role.value
+        return existing
+    hub_role = HubRole(user=user, hub=hub, role=role.value)
+    db.session.add(hub_role)
+    db.session.flush()
+    return hub_role
+
+
+def revoke_role(user: User, hub: Hub) -> None:
+    for role in list(user.roles):
+        if role.hub_id == hub.id:
+            user.roles.remove(role)

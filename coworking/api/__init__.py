@@ -1,0 +1,21 @@
+"""The JSON API under /api/v1: flask-smorest blueprints, bearer-token auth, JSON errors."""
+from __future__ import annotations
+
+from flask import Flask
+
+from coworking.extensions import api, csrf
+
+
+def register_api(app: Flask) -> None:
+    from coworking.api.auth import register_token_auth
+    from coworking.api.views import blp as core_blp
+
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for blueprint in (core_blp,):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    register_token_auth(app)

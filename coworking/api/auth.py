@@ -1,0 +1,33 @@
+"""Bearer-token authentication for /api: every request carries a personal API token."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from coworking.accounts.services import user_for_api_token
+from coworking.errors import ApiError
+from coworking.extensions import db
+
+PUBLIC_API_PATHS = frozenset({"/api/v1/openapi.json"})
+
+
+def current_api_user():
+    return g.api_user
+
+
+def _authenticate_api_request():
+    if not request.path.startswith("/api/") or request.path in PUBLIC_API_PATHS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise ApiError(401, "Send a personal API token as 'Authorization: Bearer <token>'.")
+    user = user_for_api_token(raw.strip())
+    if user is None:
+        raise ApiError(401, "This API token is unknown or revoked.")
+    db.session.commit()  # keeps last_used_at
+    g.api_user = user
+    return None
+
+
+def register_token_auth(app: Flask) -> None:
+    app.before_request(_authenticate_api_request)

@@ -1,0 +1,96 @@
+"""flask commands. Their names and options are a contract other tools rely on."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from tqdm import tqdm
+
+from coworking.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+    app.cli.add_command(outbox)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Fill the database with demo hubs, spaces and people (safe to run again)."""
+    from coworking.demo import DEMO_PASSWORD, seed_demo
+
+    logins = seed_demo()
+    db.session.commit()
+    click.echo("Demo data is ready. Log in at http://127.0.0.1:5000/login with:")
+    for login in logins:
+        click.echo(f"  {login.email:<32} {DEMO_PASSWORD}   ({login.role})")
+
+
+@click.group()
+def users():
+    """Manage users."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+@click.option("--admin", is_flag=True, help="Make the user a network admin.")
+@click.option("--manager", "manager_of", metavar="HUB_SLUG", help="Make the user a manager of this hub.")
+def create_user_command(email, name, password, admin, manager_of):
+    """Create a user (optionally an admin, or a hub manager)."""
+    from coworking.accounts.models import Role
+    from coworking.accounts.services import AccountError, create_user, grant_role
+    from coworking.hubs.services import get_hub_by_slug
+
+    hub = None
+    if manager_of:
+        hub = get_hub_by_slug(manager_of)
+        if hub is None:
+            raise click.BadParameter(f"no hub with slug {manager_of!r}", param_hint="--manager")
+    try:
+        user = create_user(email, name, password, is_admin=admin)
+    except AccountError as error:
+        raise click.UsageError(error.message) from error
+    if hub is not None:
+        grant_role(user, hub, Role.MANAGER)
+    db.session.commit()
+    click.echo(f"Created user {user.email}" + (f", manager of {hub.slug}" if hub else "") + (", network admin" if admin else ""), err=True)
+
+
+@click.group()
+def tokens():
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="CLI token", show_default=True)
+def create_token_command(email, name):
+    """Create an API token for a user; prints the token and nothing else on stdout."""
+    from coworking.accounts.services import create_api_token, find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.BadParameter(f"no user with email {email!r}", param_hint="--email")
+    _, raw = create_api_token(user, name)
+    db.session.commit()
+    click.echo(raw)
+
+
+@click.group()
+def outbox():
+    """The mail outbox."""
+
+
+@outbox.command("send")
+def send_outbox_command():
+    """Send pending mail (retries failed messages with backoff)."""
+    from coworking.mail import due_messages, send_pending
+    from coworking.types import utcnow
+
+    total = len(due_messages(utcnow()))
+    with tqdm(total=total, desc="Sending mail", unit="msg", disable=total == 0, file=click.get_text_stream("stderr")) as bar:
+        sent, failed = send_pending(progress=bar.update)
+    click.echo(f"Sent {sent}, failed {failed}.", err=True)

@@ -1,0 +1,144 @@
+"""The outbox: mail is a row written in the same transaction as the change that causes it.
+
+``queue_mail`` adds the row (the caller's commit makes it real, or its rollback drops it);
+``send_pending`` — run by ``flask outbox send`` from cron or a systemd timer — delivers
+through SMTP, retrying with exponential backoff and marking each message sent or failed.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Optional
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coworking.extensions import db
+from coworking.types import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+BACKOFF_BASE_SECONDS = 60
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    # [{"filename": ..., "content_type": "text/calendar", "data": base64}]
+    attachments: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = mapped_column(sa.String(10), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[Optional[str]] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        sa.CheckConstraint("status in ('pending', 'sent', 'failed')", name="status_known"),
+    )
+
+
+def queue_mail(
+    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] = ()
+) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction. Attachments: (name, type, bytes)."""
+    message = OutboxMessage(
+        to_address=to,
+        subject=subject,
+        body_text=body,
+        attachments=[
+            {"filename": name, "content_type": kind, "data": base64.b64encode(data).decode()}
+            for name, kind, data in attachments
+        ],
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body_text)
+    for attachment in message.attachments or []:
+        maintype, subtype = attachment["content_type"].split("/", 1)
+        email.add_attachment(
+            base64.b64decode(attachment["data"]),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+        )
+    return email
+
+
+def due_messages(now: datetime) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def _deliver(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = build_email(message, config["MAIL_FROM"])
+    if not config.get("MAIL_SERVER"):
+        log.info("Mail (no MAIL_SERVER set, not sent):\n%s", email.as_string())
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def record_failure(message: OutboxMessage, error: str, now: datetime, max_attempts: int) -> None:
+    """Retry later with exponential backoff (1, 2, 4 ... minutes) until attempts run out."""
+    message.attempts += 1
+    message.last_error = error[:2000]
+    if message.attempts >= max_attempts:
+        message.status = FAILED
+    else:
+        delay = BACKOFF_BASE_SECONDS * 2 ** (message.attempts - 1)
+        message.next_attempt_at = now + timedelta(seconds=delay)
+
+
+def send_pending(now: datetime | None = None, progress=None) -> tuple[int, int]:
+    """Deliver every due message; commit after each so a crash never sends one twice.
+
+    :returns: (sent, failed attempts)
+    """
+    now = now or utcnow()
+    sent = failed = 0
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    for message in due_messages(now):
+        try:
+            _deliver(message)
+        except (smtplib.SMTPException, OSError) as error:
+            record_failure(message, f"{type(error).__name__}: {error}", now, max_attempts)
+            failed += 1
+        else:
+            message.attempts += 1
+            message.status = SENT
+            message.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+        if progress is not None:
+            progress(1)
+    return sent, failed

@@ -1,0 +1,4 @@
+"""Imports every area's models so metadata (and Alembic) knows all tables."""
+from coworking.accounts.models import ApiToken, AuthSession, HubRole, PasswordReset, User  # noqa: F401
+from coworking.hubs.models import Closure, Hub, OpeningHours, Space  # noqa: F401
+from coworking.mail import OutboxMessage  # noqa: F401

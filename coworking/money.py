@@ -1,0 +1,62 @@
+"""Money is integer minor units with its currency beside it. One formatter, one parser."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    list_currencies,
+)
+
+KNOWN_CURRENCIES = frozenset(list_currencies())
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def is_currency(code: str) -> bool:
+    return code in KNOWN_CURRENCIES
+
+
+def minor_digits(currency: str) -> int:
+    """How many decimal places the currency's minor unit has (GBP 2, JPY 0, BHD 3)."""
+    return get_currency_precision(currency)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Decimal major units to integer minor units, half-up."""
+    scaled = amount.scaleb(minor_digits(currency))
+    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_money(text: str, currency: str) -> int:
+    """'12.50' (or '12', '£12.50', '1,200.00') in ``currency`` to minor units; refuses extra decimals."""
+    cleaned = "".join(ch for ch in (text or "").strip() if ch.isdigit() or ch in ".-")
+    if not cleaned or cleaned in {".", "-"}:
+        raise MoneyError("Enter an amount, such as 12.50.")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise MoneyError("Enter an amount, such as 12.50.") from error
+    digits = minor_digits(currency)
+    if amount.as_tuple().exponent < -digits:
+        raise MoneyError(f"{currency} amounts have at most {digits} decimal places.")
+    return to_minor(amount, currency)
+
+
+def minor_to_decimal(amount_minor: int, currency: str) -> Decimal:
+    return Decimal(amount_minor).scaleb(-minor_digits(currency))
+
+
+def format_money(amount_minor: int, currency: str, locale: str = "en_GB") -> str:
+    """1250, 'GBP' -> '£12.50'."""
+    return format_currency(minor_to_decimal(amount_minor, currency), currency, locale=locale)
+
+
+def money_input_value(amount_minor: int | None, currency: str) -> str:
+    """The value to put back in a form field: '12.50'."""
+    if amount_minor is None:
+        return ""
+    return f"{minor_to_decimal(amount_minor, currency):.{minor_digits(currency)}f}"

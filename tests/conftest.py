@@ -1,0 +1,252 @@
+"""Fixtures in the flaskr manner: app, client, runner, and factories that fill defaults.
+
+Every test that uses ``app`` runs twice: on SQLite and on PostgreSQL. PostgreSQL is found at
+``TEST_DATABASE_URL`` or postgresql://postgres@127.0.0.1:5432/test; when it does not answer its
+half is skipped with a plain reason, unless ``REQUIRE_POSTGRES=1`` (CI), which makes it fail.
+Each database is built once per run by the real Alembic migrations, and emptied after each test.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskCliRunner, FlaskClient
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from config import normalise_database_url  # noqa: E402
+from coworking import create_app  # noqa: E402
+from coworking.extensions import db  # noqa: E402
+
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+PASSWORD = "correct-horse-battery"
+
+
+def postgres_url() -> str:
+    return normalise_database_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL))
+
+
+def postgres_unavailable_reason(url: str) -> str | None:
+    engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            return None
+    except Exception as error:  # noqa: BLE001 - any failure means "not here"
+        return f"PostgreSQL not reachable at {engine.url.render_as_string(hide_password=True)} ({type(error).__name__})"
+    finally:
+        engine.dispose()
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "BASE_URL": "http://localhost",
+        "MAIL_SERVER": None,
+        "SERVER_NAME": None,
+    }
+
+
+def migrate_to_head(database_url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    else:
+        url = postgres_url()
+        reason = postgres_unavailable_reason(url)
+        if reason:
+            if os.environ.get("REQUIRE_POSTGRES") == "1":
+                pytest.fail(reason + " and REQUIRE_POSTGRES=1", pytrace=False)
+            pytest.skip(reason)
+        reset_postgres_schema(url)
+    migrate_to_head(url)
+    return url
+
+
+def empty_all_tables() -> None:
+    tables = [table for table in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own ``g`` and database session), as in
+    production, even though the test body keeps one pushed for its factories and queries."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class IsolatedRunner(FlaskCliRunner):
+    def invoke(self, *args, **kwargs):
+        with self.app.app_context():
+            return super().invoke(*args, **kwargs)
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(base_config(database_url))
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedRunner
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories ------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(app):
+    from coworking.accounts.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, name: str = "Test Member", password: str = PASSWORD, **overrides):
+        user = create_user(email or f"member{next(counter)}@example.org", name, password, **overrides)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_hub(app):
+    from coworking.hubs.services import create_hub
+
+    counter = iter(range(1, 10_000))
+
+    def make(slug: str | None = None, name: str | None = None, **overrides):
+        number = next(counter)
+        hub = create_hub(slug or f"hub-{number}", name or f"Hub {number}", **overrides)
+        db.session.commit()
+        return hub
+
+    return make
+
+
+@pytest.fixture
+def make_space(app):
+    from coworking.hubs.services import add_space
+
+    counter = iter(range(1, 10_000))
+
+    def make(hub, kind: str = "desk", name: str | None = None, **overrides):
+        overrides.setdefault("daily_rate_minor", 1500)
+        overrides.setdefault("hourly_rate_minor", 1000 if kind == "room" else 0)
+        space = add_space(hub, kind, name or f"{kind.title()} {next(counter)}", **overrides)
+        db.session.commit()
+        return space
+
+    return make
+
+
+@pytest.fixture
+def make_manager(make_user):
+    from coworking.accounts.models import Role
+    from coworking.accounts.services import grant_role
+
+    def make(hub, role: Role = Role.MANAGER, **overrides):
+        user = make_user(**overrides)
+        grant_role(user, hub, role)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_token(app):
+    from coworking.accounts.services import create_api_token
+
+    def make(user, name: str = "test token") -> str:
+        _, raw = create_api_token(user, name)
+        db.session.commit()
+        return raw
+
+    return make
+
+
+# --- acting as someone ----------------------------------------------------------------------
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    """The CSRF token of the client's session, read from the page as a browser would."""
+    page = client.get("/login").get_data(as_text=True)
+    match = CSRF_META.search(page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, **kwargs):
+    """POST a form the way a browser does, with the session's CSRF token."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=data, **kwargs)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return post_form(self.client, "/login", {"email": email, "password": password})
+
+    def logout(self):
+        return post_form(self.client, "/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
