@@ -36,8 +36,9 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# Needs wrk (apt-get install -y wrk). Options: make bench BENCH_ARGS="--duration 30 api_spaces"
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

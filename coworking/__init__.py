@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from config import load_config
-from coworking.extensions import api, csrf, db, limiter, login_manager, migrate
+from coworking import transactions  # noqa: F401  (SQLite pragmas and BEGIN handling)
+from coworking.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -85,15 +83,3 @@ def register_commands(app: Flask) -> None:
     from coworking.cli import register_commands as register
 
     register(app)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: foreign keys on, WAL so readers never block the writer, and wait on locks."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()

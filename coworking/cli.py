@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from tqdm import tqdm
 
 from coworking.extensions import db
@@ -20,9 +20,13 @@ def seed_demo_command():
     """Fill the database with demo hubs, spaces and people (safe to run again)."""
     from coworking.demo import DEMO_PASSWORD, seed_demo
 
-    logins = seed_demo()
-    db.session.commit()
-    click.echo("Demo data is ready. Log in at http://127.0.0.1:5000/login with:")
+    try:
+        logins = seed_demo()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # all of the demo data or none of it
+        raise
+    click.echo(f"Demo data is ready. Log in at {current_app.config['BASE_URL']}/login with:")
     for login in logins:
         click.echo(f"  {login.email:<32} {DEMO_PASSWORD}   ({login.role})")
 
@@ -56,7 +60,12 @@ def create_user_command(email, name, password, admin, manager_of):
     if hub is not None:
         grant_role(user, hub, Role.MANAGER)
     db.session.commit()
-    click.echo(f"Created user {user.email}" + (f", manager of {hub.slug}" if hub else "") + (", network admin" if admin else ""), err=True)
+    click.echo(_describe_new_user(user, hub), err=True)
+
+
+def _describe_new_user(user, hub) -> str:
+    roles = (["network admin"] if user.is_admin else []) + ([f"manager of {hub.slug}"] if hub else [])
+    return f"Created user {user.email}" + "".join(f", {role}" for role in roles) + "."
 
 
 @click.group()
@@ -87,10 +96,11 @@ def outbox():
 @outbox.command("send")
 def send_outbox_command():
     """Send pending mail (retries failed messages with backoff)."""
-    from coworking.mail import due_messages, send_pending
+    from coworking.mail import count_due, send_pending
     from coworking.types import utcnow
 
-    total = len(due_messages(utcnow()))
-    with tqdm(total=total, desc="Sending mail", unit="msg", disable=total == 0, file=click.get_text_stream("stderr")) as bar:
+    total = count_due(utcnow())
+    stderr = click.get_text_stream("stderr")
+    with tqdm(total=total, desc="Sending mail", unit="msg", disable=total == 0, file=stderr) as bar:
         sent, failed = send_pending(progress=bar.update)
     click.echo(f"Sent {sent}, failed {failed}.", err=True)

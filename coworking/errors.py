@@ -52,30 +52,75 @@ def _message_for(error: HTTPException) -> str:
         return "The request body is too large."
     if error.code == 429:
         return "Too many requests. Please wait a moment and try again."
+    data = getattr(error, "data", None) or {}
+    if data.get("message"):
+        return str(data["message"])
+    fields = _flatten_fields(data.get("messages"))
+    if fields:
+        return "Some fields are not valid: " + ", ".join(sorted(fields)) + "."
+    whole_request_problem = _first_message(data.get("messages"))
+    if whole_request_problem:
+        return whole_request_problem  # webargs says "Invalid JSON body." here
     return error.description or error.name
+
+
+def _extra_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """Headers the exception carries (Allow on a 405, say), minus its HTML content type."""
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    data = getattr(error, "data", None) or {}
+    headers.extend((data.get("headers") or {}).items())
+    return headers
 
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
     if wants_json():
-        fields = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
-        return json_error(status, _message_for(error), _flatten_fields(fields))
+        data = getattr(error, "data", None) or {}
+        response = json_error(status, _message_for(error), _flatten_fields(data.get("messages")))
+        response.headers.extend(_extra_headers(error))
+        return response
     return (
         render_template("errors/error.html", status=status, title=error.name, message=_message_for(error)),
         status,
+        _extra_headers(error),
     )
 
 
 def _flatten_fields(messages) -> dict:
-    """marshmallow's {"json": {"field": [...]}} becomes {"field": "message"}."""
-    if not messages:
+    """marshmallow's {"json": {"field": ["message", ...]}} becomes {"field": "message"}.
+
+    Nested problems get dotted names: {"hourly_rate": {"amount_minor": [...]}} becomes
+    {"hourly_rate.amount_minor": "..."}; a list item's problem is {"amenities.2": "..."}.
+    """
+    if not isinstance(messages, dict):
         return {}
     flat: dict = {}
     for location_messages in messages.values():
         if isinstance(location_messages, dict):
-            for field, problems in location_messages.items():
-                flat[field] = problems[0] if isinstance(problems, list) and problems and isinstance(problems[0], str) else problems
+            flat.update(_flatten_nested(location_messages, prefix=""))
     return flat
+
+
+def _flatten_nested(problems: dict, prefix: str) -> dict:
+    flat: dict = {}
+    for field, problem in problems.items():
+        name = f"{prefix}{field}"
+        if isinstance(problem, dict):
+            flat.update(_flatten_nested(problem, prefix=f"{name}."))
+        else:
+            flat[name] = _first_message(problem) or str(problem)
+    return flat
+
+
+def _first_message(problem) -> str | None:
+    """The first sentence in a marshmallow message list (or in {"json": [...]})."""
+    if isinstance(problem, str):
+        return problem
+    if isinstance(problem, list | tuple):
+        return next((message for message in map(_first_message, problem) if message), None)
+    if isinstance(problem, dict):
+        return next((message for message in map(_first_message, problem.values()) if message), None)
+    return None
 
 
 def handle_api_error(error: ApiError):
@@ -89,19 +134,20 @@ def handle_csrf_error(error: CSRFError):
     return render_template("errors/error.html", status=400, title="Form expired", message=message), 400
 
 
-def handle_unexpected(error: Exception):
-    # Werkzeug re-raises HTTPExceptions through here only when they are not handled above.
-    if isinstance(error, HTTPException):
-        return handle_http_exception(error)
+def handle_internal_error(error: InternalServerError):
+    """Flask has logged the exception; undo the half-done transaction before rendering,
+    because the page itself may need the database (a failed PostgreSQL transaction refuses
+    every query until it is rolled back)."""
     from coworking.extensions import db
 
     db.session.rollback()
-    return handle_http_exception(InternalServerError())
+    return handle_http_exception(error)
 
 
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
-    if not app.config.get("PROPAGATE_EXCEPTIONS"):
-        app.register_error_handler(Exception, handle_unexpected)
+    # Unhandled exceptions reach this as a 500 (after Flask logs them) unless
+    # PROPAGATE_EXCEPTIONS is on, as it is under TESTING, so tests see the real traceback.
+    app.register_error_handler(InternalServerError, handle_internal_error)

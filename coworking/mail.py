@@ -84,14 +84,28 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def due_messages(now: datetime) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-        )
+def _due(now: datetime):
+    return (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
     )
+
+
+def due_messages(now: datetime) -> list[OutboxMessage]:
+    """The messages waiting to be sent at ``now``."""
+    return list(db.session.scalars(_due(now)))
+
+
+def count_due(now: datetime) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_due(now).subquery()))
+
+
+def _claim_next_due(now: datetime, after_id: int) -> OutboxMessage | None:
+    """Lock the next due message, skipping any another worker holds (PostgreSQL), so two
+    overlapping ``outbox send`` runs never deliver one message twice."""
+    query = _due(now).where(OutboxMessage.id > after_id).limit(1)
+    return db.session.scalar(query.with_for_update(skip_locked=True))
 
 
 def _deliver(message: OutboxMessage) -> None:
@@ -119,24 +133,36 @@ def record_failure(message: OutboxMessage, error: str, now: datetime, max_attemp
         message.next_attempt_at = now + timedelta(seconds=delay)
 
 
-def send_pending(now: datetime | None = None, progress=None) -> tuple[int, int]:
-    """Deliver every due message; commit after each so a crash never sends one twice.
+def record_sent(message: OutboxMessage) -> None:
+    message.attempts += 1
+    message.status = SENT
+    message.sent_at = utcnow()
+    message.last_error = None
 
+
+def send_pending(now: datetime | None = None, progress=None) -> tuple[int, int]:
+    """Deliver every due message, committing after each so a crash never sends one twice.
+
+    A message that cannot be sent, for whatever reason, is recorded and retried later; the
+    others are still sent.
+
+    :param progress: called with 1 after each message (a progress bar's ``update``).
     :returns: (sent, failed attempts)
     """
     now = now or utcnow()
     sent = failed = 0
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    for message in due_messages(now):
+    last_id = 0
+    while (message := _claim_next_due(now, last_id)) is not None:
+        last_id = message.id
         try:
             _deliver(message)
-        except (smtplib.SMTPException, OSError) as error:
+        except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+            log.warning("Mail %s to %s not sent: %s", message.id, message.to_address, error)
             record_failure(message, f"{type(error).__name__}: {error}", now, max_attempts)
             failed += 1
         else:
-            message.attempts += 1
-            message.status = SENT
-            message.sent_at = utcnow()
+            record_sent(message)
             sent += 1
         db.session.commit()
         if progress is not None:

@@ -2,3 +2,4 @@
 from coworking.accounts.models import ApiToken, AuthSession, HubRole, PasswordReset, User  # noqa: F401
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space  # noqa: F401
 from coworking.mail import OutboxMessage  # noqa: F401
+from coworking.bookings.models import Booking, BookingPolicy, BookingSeries  # noqa: F401

@@ -20,6 +20,8 @@ def nav_items() -> list[tuple[str, str]]:
     if current_user.is_authenticated:
         if current_user.is_admin:
             items.append(("hubs.admin_hubs", "Manage hubs"))
+        elif current_user.roles:
+            items.append(("hubs.mine", "My hubs"))
         items.append(("accounts.profile", "Profile"))
         items.append(("accounts.tokens", "API tokens"))
     return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]

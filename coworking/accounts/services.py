@@ -17,6 +17,9 @@ from coworking.mail import queue_mail
 from coworking.types import utcnow
 
 MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 120
+EMAIL_TAKEN = "An account with this email already exists. Try logging in."
+RESET_LINK_UNUSABLE = "This reset link has expired or was already used. Ask for a new one."
 API_TOKEN_PREFIX = "cw_"
 # Used when the email is unknown, so a failed login costs the same time either way.
 _DUMMY_HASH_CACHE: dict[str, str] = {}
@@ -51,6 +54,16 @@ def check_password(password: str) -> None:
         )
 
 
+def check_name(name: str) -> str:
+    """The name without surrounding spaces, or AccountError if it is empty or too long."""
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("Enter your name.", "name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise AccountError(f"Use at most {MAX_NAME_LENGTH} characters for your name.", "name")
+    return name
+
+
 def hash_secret(value: str) -> str:
     """Tokens are long random strings, so a fast hash is enough (no brute force is possible)."""
     return hashlib.sha256(value.encode()).hexdigest()
@@ -68,11 +81,9 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False)
     """A new active user. Raises AccountError for a taken or malformed email or a weak password."""
     email = check_email(email)
     check_password(password)
-    name = (name or "").strip()
-    if not name:
-        raise AccountError("Enter your name.", "name")
+    name = check_name(name)
     if find_user_by_email(email) is not None:
-        raise AccountError("An account with this email already exists. Try logging in.", "email")
+        raise AccountError(EMAIL_TAKEN, "email")
     user = User(email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
     db.session.add(user)
     db.session.flush()
@@ -93,11 +104,30 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def update_profile(user: User, name: str, email: str) -> None:
+    """Change the user's name and email; the email stays unique whatever its case."""
+    name = check_name(name)
+    email = check_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise AccountError(EMAIL_TAKEN, "email")
+    user.name = name
+    user.email = email
+    db.session.flush()
+
+
 def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password once the current one is confirmed."""
     if not check_password_hash(user.password_hash, current or ""):
         raise AccountError("Your current password is not right.", "current_password")
     check_password(new)
     user.password_hash = hash_password(new)
+
+
+def change_password_keeping_session(user: User, current: str, new: str, session_key: str | None) -> None:
+    """Change the password and log out every other browser, keeping the one in use."""
+    change_password(user, current, new)
+    end_other_sessions(user, keep_key=session_key)
 
 
 # --- login sessions -------------------------------------------------------------------------
@@ -123,6 +153,7 @@ def user_for_session(key: str) -> User | None:
 
 
 def end_session(key: str) -> None:
+    """Log out one browser: its cookie stops working even if someone kept a copy."""
     db.session.execute(sa.delete(AuthSession).where(AuthSession.key_hash == hash_secret(key or "")))
 
 
@@ -147,6 +178,7 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def list_api_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included."""
     return list(
         db.session.scalars(
             sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
@@ -155,6 +187,7 @@ def list_api_tokens(user: User) -> list[ApiToken]:
 
 
 def revoke_api_token(user: User, token_id: int) -> ApiToken | None:
+    """Revoke one of the user's own tokens; None when the id is not theirs (or unknown)."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         return None
@@ -164,6 +197,7 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken | None:
 
 
 def user_for_api_token(raw: str, now: datetime | None = None) -> User | None:
+    """The owner of a live token, noting when it was last used."""
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(raw or "")))
     if token is None or token.is_revoked or not token.user.active:
         return None
@@ -197,23 +231,37 @@ def request_password_reset(email: str, base_url: str) -> None:
 
 
 def find_usable_reset(raw: str, now: datetime | None = None) -> PasswordReset | None:
+    """The unused, unexpired reset of an active user that this link names, or None."""
     reset = db.session.scalar(
         sa.select(PasswordReset).where(PasswordReset.token_hash == hash_secret(raw or ""))
     )
-    if reset is None or not reset.is_usable(now or utcnow()):
+    if reset is None or not reset.is_usable(now or utcnow()) or not reset.user.active:
         return None
     return reset
 
 
 def complete_password_reset(raw: str, new_password: str) -> User:
+    """Set the new password, spend the link and log out every browser of that user."""
     reset = find_usable_reset(raw)
     if reset is None:
-        raise AccountError("This reset link has expired or was already used. Ask for a new one.")
+        raise AccountError(RESET_LINK_UNUSABLE)
     check_password(new_password)
-    reset.used_at = utcnow()
+    _mark_reset_used(reset)
     reset.user.password_hash = hash_password(new_password)
     end_other_sessions(reset.user, keep_key=None)
     return reset.user
+
+
+def _mark_reset_used(reset: PasswordReset) -> None:
+    # A conditional UPDATE, so two requests racing with the same link cannot both use it:
+    # the second waits for the first's row lock and then matches nothing.
+    spent = db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        raise AccountError(RESET_LINK_UNUSABLE)
 
 
 # --- roles ----------------------------------------------------------------------------------

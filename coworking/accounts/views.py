@@ -1,23 +1,62 @@
 """Sign-up, login, logout, password reset, profile and API tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coworking.accounts import services
-from coworking.accounts.forms import LoginForm
+from coworking.accounts.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+)
 from coworking.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
+
+RESET_REQUESTED = (
+    "If an account exists for that email, we've emailed a link to reset its password. "
+    "The link works once, within the next hour."
+)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
 def _safe_next(target: str | None) -> str:
     """Only local paths, so a crafted link cannot bounce a member to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines and read "\" as "/", so "/\t/evil.example" would
+    # become "//evil.example": refuse anything with such characters outright.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+        and not any(ch.isspace() for ch in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("hubs.index")
 
@@ -27,6 +66,39 @@ def log_in(user) -> None:
     session.clear()
     services.start_session(user)
     login_user(user)
+
+
+def _form_page(template: str, form, **context):
+    """A page with a form: 200 when shown, 400 when a submission came back with errors."""
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form, **context), status
+
+
+def _show_beside_field(form, error: services.AccountError) -> None:
+    """Undo anything the failed service call did, and put its message beside its field."""
+    db.session.rollback()
+    if error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+# --- sign-up, login, logout -----------------------------------------------------------------
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, form.name.data, form.password.data)
+        except services.AccountError as error:
+            _show_beside_field(form, error)
+        else:
+            log_in(user)
+            db.session.commit()
+            flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
+            return redirect(url_for("hubs.index"))
+    return _form_page("accounts/signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +115,7 @@ def login():
             db.session.commit()
             flash(f"Welcome back, {user.first_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("accounts/login.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+    return _form_page("accounts/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -55,3 +127,119 @@ def logout():
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("accounts.login"))
+
+
+# --- password reset -------------------------------------------------------------------------
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, current_app.config["BASE_URL"])
+        db.session.commit()
+        flash(RESET_REQUESTED, "info")
+        return redirect(url_for("accounts.login"))
+    return _form_page("accounts/reset_request.html", form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if services.find_usable_reset(token) is None:
+        return _reset_link_unusable()
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.complete_password_reset(token, form.password.data)
+        except services.AccountError as error:
+            if error.field is None:  # the link was spent meanwhile
+                db.session.rollback()
+                return _reset_link_unusable()
+            _show_beside_field(form, error)
+        else:
+            log_in(user)
+            db.session.commit()
+            flash("Your password is changed and you are logged in.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _form_page("accounts/reset_password.html", form)
+
+
+def _reset_link_unusable():
+    # 410 Gone for every link that cannot be used: expired, used, or never issued.
+    return render_template("accounts/reset_unusable.html", message=services.RESET_LINK_UNUSABLE), 410
+
+
+# --- profile --------------------------------------------------------------------------------
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.name.data, form.email.data)
+        except services.AccountError as error:
+            _show_beside_field(form, error)
+        else:
+            db.session.commit()
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _form_page("accounts/profile.html", form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password_keeping_session(
+                current_user, form.current_password.data, form.password.data, current_user.session_key
+            )
+        except services.AccountError as error:
+            _show_beside_field(form, error)
+        else:
+            db.session.commit()
+            flash("Your password is changed. Other browsers were logged out.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _form_page("accounts/change_password.html", form)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+@bp.route("/profile/tokens")
+@login_required
+def tokens():
+    return _tokens_page(ApiTokenForm())
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _tokens_page(form, status=400)
+    token, raw = services.create_api_token(current_user, form.name.data)
+    db.session.commit()
+    # Rendered, not redirected: the raw value must never sit in a cookie or a later page.
+    response = _tokens_page(ApiTokenForm(formdata=None), new_token=token, raw_token=raw, status=201)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    token = services.revoke_api_token(current_user, token_id)
+    if token is None:
+        abort(404)
+    db.session.commit()
+    flash(f"The token “{token.name}” is revoked. Programs using it are refused from now on.", "success")
+    return redirect(url_for("accounts.tokens"))
+
+
+def _tokens_page(form, *, status: int = 200, **context):
+    page = render_template(
+        "accounts/tokens.html", form=form, tokens=services.list_api_tokens(current_user), **context
+    )
+    return current_app.make_response((page, status))

@@ -8,8 +8,12 @@ from coworking.extensions import api, csrf
 
 def register_api(app: Flask) -> None:
     from coworking.api.auth import register_token_auth
+    from coworking.api.json_body import register_json_body_check
+    from coworking.api.schemas import ErrorSchema
     from coworking.api.views import blp as core_blp
 
+    # Every error response in the OpenAPI document (401, 404, 422 ...) then shows our envelope.
+    api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
@@ -19,3 +23,4 @@ def register_api(app: Flask) -> None:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     register_token_auth(app)
+    register_json_body_check(app)

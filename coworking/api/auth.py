@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 
 from coworking.accounts.services import user_for_api_token
-from coworking.errors import ApiError
+from coworking.errors import json_error
 from coworking.extensions import db
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/openapi.json"})
@@ -14,17 +14,27 @@ def current_api_user():
     return g.api_user
 
 
+def _unauthorized(message: str, token_error: str | None = None):
+    response = json_error(401, message)
+    challenge = 'Bearer realm="api"'
+    if token_error:
+        challenge += f', error="{token_error}"'
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
 def _authenticate_api_request():
     if not request.path.startswith("/api/") or request.path in PUBLIC_API_PATHS:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
-        raise ApiError(401, "Send a personal API token as 'Authorization: Bearer <token>'.")
+        return _unauthorized("Send a personal API token as 'Authorization: Bearer <token>'.")
     user = user_for_api_token(raw.strip())
     if user is None:
-        raise ApiError(401, "This API token is unknown or revoked.")
-    db.session.commit()  # keeps last_used_at
+        return _unauthorized("This API token is unknown or revoked.", token_error="invalid_token")
+    if db.session.dirty:
+        db.session.commit()  # keeps last_used_at, written at most once a minute
     g.api_user = user
     return None
 

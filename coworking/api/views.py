@@ -1,18 +1,198 @@
-"""/api/v1/me and the hubs and spaces endpoints."""
+"""/api/v1: who you are, hubs and their spaces.
+
+Views are thin: load or 404, check or 403, call one hub service, commit once. Anyone with a valid
+token reads hubs and active spaces; managers of a hub (and network admins) also see its inactive
+spaces and may change the hub and its spaces.
+"""
 from __future__ import annotations
 
+from functools import wraps
+from http import HTTPStatus
+
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
 
 from coworking.api.auth import current_api_user
-from coworking.api.schemas import UserSchema
+from coworking.api.paging import page_of
+from coworking.api.schemas import (
+    HubChangesSchema,
+    HubPageSchema,
+    HubSchema,
+    PageQuerySchema,
+    SpaceChangesSchema,
+    SpaceCreateSchema,
+    SpacePageSchema,
+    SpaceQuerySchema,
+    SpaceSchema,
+    UserSchema,
+)
+from coworking.errors import ApiError
+from coworking.extensions import db
+from coworking.hubs.models import Hub, Space
+from coworking.hubs.services import HubError, add_space, get_hub_by_slug, list_hubs, update_hub, update_space
 
 blp = Blueprint("api", __name__, description="Who you are, hubs and their spaces")
 
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
 
-@blp.route("/me")
+
+def documents_errors(*statuses: int):
+    """List the error answers in the OpenAPI document (each uses the shared Error schema)."""
+
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+# --- loading and permission -----------------------------------------------------------------
+
+def load_hub(slug: str) -> Hub:
+    hub = get_hub_by_slug(slug)
+    if hub is None:
+        raise ApiError(404, "There is no hub with this slug.")
+    return hub
+
+
+def load_space(hub: Hub, space_id: int, *, include_inactive: bool) -> Space:
+    space = db.session.get(Space, space_id)
+    if space is None or space.hub_id != hub.id or not (space.active or include_inactive):
+        raise ApiError(404, "This hub has no such space.")
+    return space
+
+
+def require_manager(hub: Hub, message: str = "Only a manager of this hub or a network admin may change it.") -> None:
+    if not current_api_user().manages(hub):
+        raise ApiError(403, message)
+
+
+def managers_only(view):
+    """Load the hub and refuse anyone who does not manage it, before the body is read."""
+
+    @wraps(view)
+    def wrapped(*args, slug: str, **kwargs):
+        hub = load_hub(slug)
+        require_manager(hub)
+        return view(*args, hub=hub, **kwargs)
+
+    return wrapped
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def save(service, *args, **kwargs):
+    """Call a hub service and commit; its HubError becomes a 422 naming the field, and nothing is stored."""
+    try:
+        result = service(*args, **kwargs)
+        db.session.commit()
+    except HubError as error:
+        db.session.rollback()
+        raise ApiError(422, error.message, {error.field: error.message} if error.field else {}) from error
+    except IntegrityError as error:
+        # The services check first; this is two requests racing for the same name.
+        db.session.rollback()
+        raise ApiError(409, "Someone else made a clashing change at the same moment. Nothing was saved; try again.") from error
+    return result
+
+
+def rates_in_minor_units(values: dict, hub: Hub) -> dict:
+    """``{"hourly_rate": {"amount_minor": 1200}}`` becomes ``{"hourly_rate_minor": 1200}``."""
+    values = dict(values)
+    for name in ("hourly_rate", "daily_rate"):
+        if name in values:
+            money = values.pop(name)
+            if money.get("currency", hub.currency) != hub.currency:
+                message = f"Rates at this hub are in {hub.currency}."
+                raise ApiError(422, message, {f"{name}.currency": message})
+            values[f"{name}_minor"] = money["amount_minor"]
+    return values
+
+
+# --- routes ---------------------------------------------------------------------------------
+
+@blp.route("/me", endpoint="me")
 class Me(MethodView):
     @blp.response(200, UserSchema)
+    @documents_errors(401)
     def get(self):
         """The user the token belongs to"""
         return current_api_user()
+
+
+@blp.route("/hubs", endpoint="hubs")
+class Hubs(MethodView):
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, HubPageSchema)
+    @documents_errors(401)
+    def get(self, page: int, per_page: int):
+        """Every hub in the network, by name"""
+        return page_of(list_hubs(), page, per_page)
+
+
+@blp.route("/hubs/<slug>", endpoint="hub")
+class HubResource(MethodView):
+    @blp.response(200, HubSchema)
+    @documents_errors(401, 404)
+    def get(self, slug: str):
+        """One hub, with its opening hours"""
+        return load_hub(slug)
+
+    @managers_only
+    @blp.arguments(HubChangesSchema)
+    @blp.response(200, HubSchema)
+    @documents_errors(*WRITE_ERRORS)
+    def patch(self, changes: dict, hub: Hub):
+        """Change a hub's details (managers of the hub and network admins)
+
+        Send only the fields that change.
+        """
+        return save(update_hub, hub, **changes)
+
+
+@blp.route("/hubs/<slug>/spaces", endpoint="hub_spaces")
+class HubSpaces(MethodView):
+    @blp.arguments(SpaceQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, SpacePageSchema)
+    @documents_errors(401, 403, 404)
+    def get(self, slug: str, page: int, per_page: int, include_inactive: bool):
+        """A hub's spaces, by kind and name: active ones, or all of them for its managers"""
+        hub = load_hub(slug)
+        if include_inactive:
+            require_manager(hub, "Only a manager of this hub or a network admin may list its inactive spaces.")
+        spaces = [space for space in hub.spaces if space.active or include_inactive]
+        return page_of(spaces, page, per_page)
+
+    @managers_only
+    @blp.arguments(SpaceCreateSchema)
+    @blp.response(201, SpaceSchema, headers={"Location": {"description": "The new space's URL", "schema": {"type": "string"}}})
+    @documents_errors(*WRITE_ERRORS)
+    def post(self, values: dict, hub: Hub):
+        """Add a space to a hub (managers of the hub and network admins)"""
+        space = save(add_space, hub, **rates_in_minor_units(values, hub))
+        return space, {"Location": url_for("api.hub_space", slug=hub.slug, space_id=space.id, _external=True)}
+
+
+@blp.route("/hubs/<slug>/spaces/<int:space_id>", endpoint="hub_space")
+class HubSpace(MethodView):
+    @blp.response(200, SpaceSchema)
+    @documents_errors(401, 404)
+    def get(self, slug: str, space_id: int):
+        """One space (an inactive one only for managers of its hub)"""
+        hub = load_hub(slug)
+        return load_space(hub, space_id, include_inactive=current_api_user().manages(hub))
+
+    @managers_only
+    @blp.arguments(SpaceChangesSchema)
+    @blp.response(200, SpaceSchema)
+    @documents_errors(*WRITE_ERRORS)
+    def patch(self, changes: dict, hub: Hub, space_id: int):
+        """Change a space (managers of the hub and network admins)
+
+        Send only the fields that change; ``"active": false`` takes a space out of use.
+        """
+        space = load_space(hub, space_id, include_inactive=True)
+        return save(update_space, space, **rates_in_minor_units(changes, hub))

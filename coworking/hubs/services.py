@@ -2,18 +2,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, time
 
 import sqlalchemy as sa
 from flask import abort
 
+from coworking.accounts.models import HubRole, Role, User
+from coworking.accounts.services import find_user_by_email, grant_role, revoke_role
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space, SpaceKind
 from coworking.money import is_currency
 from coworking.timezones import is_timezone
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Slugs that would be shadowed by a fixed URL under /hubs/ (e.g. /hubs/mine).
+RESERVED_SLUGS = frozenset({"mine"})
 DEFAULT_HOURS = (time(8, 0), time(18, 0))
+MAX_PAYMENT_TERMS_DAYS = 365
+MAX_CAPACITY = 1000
+# The rate columns are 32-bit integers on PostgreSQL; refuse what would overflow them.
+MAX_RATE_MINOR = 2**31 - 1
+MAX_REASON_LENGTH = 200
 
 
 class HubError(ValueError):
@@ -23,6 +33,24 @@ class HubError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class WeekHoursError(HubError):
+    """Some days of a week's opening hours are wrong; ``problems`` maps weekday to message."""
+
+    def __init__(self, problems: dict[int, str]):
+        super().__init__("Some days' opening hours are not right.")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One weekday's hours as entered (0 = Monday); times are ignored on a closed day."""
+
+    weekday: int
+    opens_at: time | None
+    closes_at: time | None
+    closed: bool = False
 
 
 def get_hub_by_slug(slug: str) -> Hub | None:
@@ -40,9 +68,16 @@ def list_hubs() -> list[Hub]:
     return list(db.session.scalars(sa.select(Hub).order_by(Hub.name)))
 
 
+def normalise_currency(code: str | None) -> str:
+    """'gbp ' -> 'GBP': ISO 4217 codes are upper-case, so lower-case input is accepted, not refused."""
+    return (code or "").strip().upper()
+
+
 def check_hub_fields(*, slug: str, timezone: str, currency: str, payment_terms_days: int, hub: Hub | None = None) -> None:
     if not SLUG_PATTERN.match(slug or ""):
         raise HubError("Use lower-case letters, digits and single hyphens, such as 'leeds-central'.", "slug")
+    if slug in RESERVED_SLUGS:
+        raise HubError(f"'{slug}' is reserved for a page of the site; choose another slug.", "slug")
     existing = get_hub_by_slug(slug)
     if existing is not None and existing is not hub:
         raise HubError("Another hub already uses this slug.", "slug")
@@ -52,6 +87,8 @@ def check_hub_fields(*, slug: str, timezone: str, currency: str, payment_terms_d
         raise HubError(f"'{currency}' is not an ISO 4217 currency code, such as GBP.", "currency")
     if payment_terms_days is None or payment_terms_days < 0:
         raise HubError("Payment terms are a number of days, 0 or more.", "payment_terms_days")
+    if payment_terms_days > MAX_PAYMENT_TERMS_DAYS:
+        raise HubError(f"Payment terms are at most {MAX_PAYMENT_TERMS_DAYS} days.", "payment_terms_days")
 
 
 def create_hub(
@@ -66,6 +103,7 @@ def create_hub(
     payment_terms_days: int = 14,
 ) -> Hub:
     """A new hub, open 08:00–18:00 on weekdays and closed at weekends until edited."""
+    currency = normalise_currency(currency)
     check_hub_fields(slug=slug, timezone=timezone, currency=currency, payment_terms_days=payment_terms_days)
     hub = Hub(
         slug=slug,
@@ -89,7 +127,9 @@ def create_hub(
 
 
 def update_hub(hub: Hub, **values) -> Hub:
-    """Change a hub's details; the same checks as creation."""
+    """Change a hub's details; the same checks as creation, and nothing changes if one fails."""
+    if "currency" in values:
+        values["currency"] = normalise_currency(values["currency"])
     merged = {
         "slug": hub.slug,
         "timezone": hub.timezone,
@@ -104,12 +144,21 @@ def update_hub(hub: Hub, **values) -> Hub:
     return hub
 
 
+def check_day_hours(weekday: int, opens_at: time | None, closes_at: time | None, *, closed: bool = False) -> None:
+    """HubError unless the day is closed or opens before it closes."""
+    if not 0 <= weekday <= 6:
+        raise HubError("Weekdays run from 0 (Monday) to 6 (Sunday).", f"day_{weekday}")
+    if closed:
+        return
+    if opens_at is None or closes_at is None:
+        raise HubError("Give both opening and closing times, or mark the day closed.", f"day_{weekday}")
+    if closes_at <= opens_at:
+        raise HubError("Closing time must be after opening time.", f"day_{weekday}")
+
+
 def set_opening_hours(hub: Hub, weekday: int, opens_at: time | None, closes_at: time | None, *, closed: bool = False) -> OpeningHours:
-    if not closed:
-        if opens_at is None or closes_at is None:
-            raise HubError("Give both opening and closing times, or mark the day closed.", f"day_{weekday}")
-        if closes_at <= opens_at:
-            raise HubError("Closing time must be after opening time.", f"day_{weekday}")
+    """Set one weekday's hours (or mark it closed)."""
+    check_day_hours(weekday, opens_at, closes_at, closed=closed)
     hours = next((h for h in hub.opening_hours if h.weekday == weekday), None)
     if hours is None:
         hours = OpeningHours(weekday=weekday)
@@ -121,15 +170,49 @@ def set_opening_hours(hub: Hub, weekday: int, opens_at: time | None, closes_at: 
     return hours
 
 
+def set_week_hours(hub: Hub, week: list[DayHours]) -> None:
+    """Set several weekdays' hours at once: every day is checked first, so one bad day changes nothing."""
+    problems = {}
+    for day in week:
+        try:
+            check_day_hours(day.weekday, day.opens_at, day.closes_at, closed=day.closed)
+        except HubError as error:
+            problems[day.weekday] = error.message
+    if problems:
+        raise WeekHoursError(problems)
+    for day in week:
+        set_opening_hours(hub, day.weekday, day.opens_at, day.closes_at, closed=day.closed)
+
+
 def add_closure(hub: Hub, starts_on: date, ends_on: date, reason: str) -> Closure:
+    """Close the hub from ``starts_on`` to ``ends_on``, both days included."""
     if ends_on < starts_on:
         raise HubError("The last day of a closure cannot be before its first day.", "ends_on")
     if not (reason or "").strip():
         raise HubError("Say why the hub is closed.", "reason")
+    if len(reason.strip()) > MAX_REASON_LENGTH:
+        raise HubError(f"Keep the reason under {MAX_REASON_LENGTH} characters.", "reason")
     closure = Closure(starts_on=starts_on, ends_on=ends_on, reason=reason.strip())
     hub.closures.append(closure)
     db.session.flush()
     return closure
+
+
+def upcoming_closures(hub: Hub, today: date) -> list[Closure]:
+    """Closures that have not ended yet (``today`` is the hub's local date)."""
+    return [closure for closure in hub.closures if closure.ends_on >= today]
+
+
+def get_closure_in_hub(hub: Hub, closure_id: int) -> Closure | None:
+    """The closure if it belongs to this hub; None for another hub's closure or an unknown id."""
+    closure = db.session.get(Closure, closure_id)
+    return closure if closure is not None and closure.hub_id == hub.id else None
+
+
+def delete_closure(closure: Closure) -> None:
+    """Remove a closure (a mistake or a cancelled holiday): the hub opens as usual on those days."""
+    closure.hub.closures.remove(closure)
+    db.session.flush()
 
 
 def check_space_fields(hub: Hub, *, kind: str, name: str, capacity: int, hourly_rate_minor: int, daily_rate_minor: int, space: Space | None = None) -> None:
@@ -144,10 +227,17 @@ def check_space_fields(hub: Hub, *, kind: str, name: str, capacity: int, hourly_
         raise HubError("This hub already has a space with that name.", "name")
     if capacity is None or capacity < 1:
         raise HubError("Capacity is at least 1.", "capacity")
-    if hourly_rate_minor is None or hourly_rate_minor < 0:
-        raise HubError("A rate cannot be negative.", "hourly_rate")
-    if daily_rate_minor is None or daily_rate_minor < 0:
-        raise HubError("A rate cannot be negative.", "daily_rate")
+    if capacity > MAX_CAPACITY:
+        raise HubError(f"Capacity is at most {MAX_CAPACITY}.", "capacity")
+    check_rate(hourly_rate_minor, "hourly_rate")
+    check_rate(daily_rate_minor, "daily_rate")
+
+
+def check_rate(amount_minor: int | None, field: str) -> None:
+    if amount_minor is None or amount_minor < 0:
+        raise HubError("A rate cannot be negative.", field)
+    if amount_minor > MAX_RATE_MINOR:
+        raise HubError("That rate is too large.", field)
 
 
 def add_space(
@@ -161,6 +251,7 @@ def add_space(
     amenities: list[str] | None = None,
     active: bool = True,
 ) -> Space:
+    """A new space in the hub; its name must be unique within the hub."""
     check_space_fields(hub, kind=kind, name=name, capacity=capacity, hourly_rate_minor=hourly_rate_minor, daily_rate_minor=daily_rate_minor)
     space = Space(
         hub=hub,
@@ -178,6 +269,7 @@ def add_space(
 
 
 def update_space(space: Space, **values) -> Space:
+    """Change a space; the same checks as adding one, and nothing changes if one fails."""
     merged = {
         "kind": space.kind,
         "name": space.name,
@@ -191,3 +283,64 @@ def update_space(space: Space, **values) -> Space:
         setattr(space, key, value.strip() if key == "name" else value)
     db.session.flush()
     return space
+
+
+def list_spaces(hub: Hub, *, include_inactive: bool = False) -> list[Space]:
+    """The hub's spaces by kind and name; inactive ones only when asked (managers see them)."""
+    query = sa.select(Space).where(Space.hub_id == hub.id).order_by(Space.kind, Space.name)
+    if not include_inactive:
+        query = query.where(Space.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_space_in_hub(hub: Hub, space_id: int) -> Space | None:
+    """The space if it belongs to this hub; None for another hub's space or an unknown id."""
+    space = db.session.get(Space, space_id)
+    return space if space is not None and space.hub_id == hub.id else None
+
+
+# --- people with a role in a hub ------------------------------------------------------------
+
+def list_hub_roles(hub: Hub) -> list[HubRole]:
+    """Everyone holding a role in the hub, managers first, then by name."""
+    return list(
+        db.session.scalars(
+            sa.select(HubRole)
+            .join(HubRole.user)
+            .where(HubRole.hub_id == hub.id)
+            .order_by(HubRole.role, User.name, User.email)
+        )
+    )
+
+
+def grant_role_by_email(hub: Hub, email: str, role: Role | str) -> HubRole:
+    """Give the account with this email a role in the hub (replacing any role it had there)."""
+    try:
+        role = Role(role)
+    except ValueError as error:
+        raise HubError("Choose manager or staff.", "role") from error
+    user = find_user_by_email(email)
+    if user is None:
+        raise HubError("No account uses this email. Ask them to sign up first.", "email")
+    hub_role = grant_role(user, hub, role)
+    db.session.flush()
+    return hub_role
+
+
+def revoke_hub_role(hub: Hub, user_id: int) -> User | None:
+    """Take away the user's role in the hub; None when they hold none there."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role_in(hub) is None:
+        return None
+    revoke_role(user, hub)
+    db.session.flush()
+    return user
+
+
+def hubs_with_roles(user: User) -> list[tuple[Hub, str]]:
+    """(hub, role label) for each hub the user works at; a network admin works at every hub."""
+    roles = {hub_role.hub_id: hub_role.role for hub_role in user.roles}
+    if user.is_admin:
+        return [(hub, roles.get(hub.id, "network admin")) for hub in list_hubs()]
+    held = [hub_role.hub for hub_role in user.roles]
+    return [(hub, roles[hub.id]) for hub in sorted(held, key=lambda hub: hub.name)]

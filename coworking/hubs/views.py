@@ -1,16 +1,235 @@
-"""Hub pages: the list of hubs, a hub's page, and the manager's editing screens."""
+"""Hub pages: the public list and hub page, the network admin's screens and the manager's screens.
+
+Every view here is thin: load or 404, check permission or 403, validate the form, call one
+service, commit once, flash and redirect. A submitted form that is shown again had errors, so it
+is answered with 400.
+"""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from coworking.extensions import db
-from coworking.hubs.models import Hub
+from coworking.hubs import services
+from coworking.hubs.forms import (
+    TIMEZONE_DATALIST_ID,
+    ClosureForm,
+    GrantRoleForm,
+    HubDetailsForm,
+    NewHubForm,
+    OpeningHoursForm,
+    SpaceForm,
+    add_error,
+)
+from coworking.hubs.models import WEEKDAYS, Hub
+from coworking.permissions import check_manages, require_admin
+from coworking.timezones import all_timezones, local_today
 
 bp = Blueprint("hubs", __name__)
 
 
+def form_page(template: str, **context):
+    """Render a page holding a form: 400 when it comes back after a POST (it had errors)."""
+    return render_template(template, **context), 400 if request.method == "POST" else 200
+
+
+def managed_hub(slug: str) -> Hub:
+    """The hub in the URL (or 404), if the current user manages it (or 403)."""
+    hub = services.get_hub_or_404(slug)
+    check_manages(current_user, hub)
+    return hub
+
+
+def timezone_context() -> dict:
+    return {"timezones": sorted(all_timezones()), "timezone_list_id": TIMEZONE_DATALIST_ID}
+
+
+# --- public ---------------------------------------------------------------------------------
+
 @bp.route("/")
 def index():
-    hubs = db.session.scalars(sa.select(Hub).order_by(Hub.name)).all()
-    return render_template("hubs/index.html", hubs=hubs)
+    return render_template("hubs/index.html", hubs=services.list_hubs())
+
+
+@bp.route("/hubs/mine")
+@login_required
+def mine():
+    return render_template("hubs/mine.html", hubs=services.hubs_with_roles(current_user))
+
+
+@bp.route("/hubs/<slug>")
+def show(slug: str):
+    hub = services.get_hub_or_404(slug)
+    return render_template(
+        "hubs/show.html",
+        hub=hub,
+        week=[(name, hub.hours_on(weekday)) for weekday, name in enumerate(WEEKDAYS)],
+        closures=services.upcoming_closures(hub, local_today(hub.timezone)),
+        spaces=services.list_spaces(hub),
+        can_manage=current_user.is_authenticated and current_user.manages(hub),
+    )
+
+
+# --- network admin --------------------------------------------------------------------------
+
+@bp.route("/admin/hubs")
+@require_admin
+def admin_hubs():
+    return render_template("hubs/admin_hubs.html", hubs=services.list_hubs())
+
+
+@bp.route("/admin/hubs/new", methods=["GET", "POST"])
+@require_admin
+def create_hub():
+    form = NewHubForm(data={"timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV", "payment_terms_days": 14})
+    if form.validate_on_submit():
+        values = form.hub_values()
+        try:
+            hub = services.create_hub(form.slug.data, values.pop("name"), **values)
+        except services.HubError as error:
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(f"{hub.name} is created. Give someone the manager role next.", "success")
+            return redirect(url_for("hubs.roles", slug=hub.slug))
+    return form_page("hubs/new_hub.html", form=form, **timezone_context())
+
+
+@bp.route("/admin/hubs/<slug>/roles", methods=["GET", "POST"])
+@require_admin
+def roles(slug: str):
+    hub = services.get_hub_or_404(slug)
+    form = GrantRoleForm()
+    if form.validate_on_submit():
+        try:
+            hub_role = services.grant_role_by_email(hub, form.email.data, form.role.data)
+        except services.HubError as error:
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(f"{hub_role.user.name} is now {hub_role.role} of {hub.name}.", "success")
+            return redirect(url_for("hubs.roles", slug=hub.slug))
+    return form_page("hubs/roles.html", hub=hub, form=form, people=services.list_hub_roles(hub))
+
+
+@bp.route("/admin/hubs/<slug>/roles/<int:user_id>/revoke", methods=["POST"])
+@require_admin
+def revoke_role(slug: str, user_id: int):
+    hub = services.get_hub_or_404(slug)
+    user = services.revoke_hub_role(hub, user_id)
+    if user is None:
+        abort(404)
+    db.session.commit()
+    flash(f"{user.name} no longer has a role in {hub.name}.", "success")
+    return redirect(url_for("hubs.roles", slug=hub.slug))
+
+
+# --- hub manager ----------------------------------------------------------------------------
+
+@bp.route("/hubs/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    hub = managed_hub(slug)
+    form = HubDetailsForm(obj=hub)
+    if form.validate_on_submit():
+        try:
+            services.update_hub(hub, **form.hub_values())
+        except services.HubError as error:
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash("The hub's details are saved.", "success")
+            return redirect(url_for("hubs.edit", slug=hub.slug))
+    return form_page("hubs/edit.html", hub=hub, form=form, **timezone_context())
+
+
+@bp.route("/hubs/<slug>/hours", methods=["GET", "POST"])
+@login_required
+def hours(slug: str):
+    hub = managed_hub(slug)
+    form = OpeningHoursForm(data=OpeningHoursForm.data_for(hub))
+    if form.validate_on_submit():
+        try:
+            services.set_week_hours(hub, form.week())
+        except services.WeekHoursError as error:
+            form.show_day_errors(error.problems)
+        else:
+            db.session.commit()
+            flash("Opening hours are saved.", "success")
+            return redirect(url_for("hubs.hours", slug=hub.slug))
+    return form_page("hubs/hours.html", hub=hub, form=form)
+
+
+@bp.route("/hubs/<slug>/closures", methods=["GET", "POST"])
+@login_required
+def closures(slug: str):
+    hub = managed_hub(slug)
+    form = ClosureForm()
+    if form.validate_on_submit():
+        try:
+            services.add_closure(hub, form.starts_on.data, form.ends_on.data, form.reason.data)
+        except services.HubError as error:
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash("The closure is added.", "success")
+            return redirect(url_for("hubs.closures", slug=hub.slug))
+    return form_page("hubs/closures.html", hub=hub, form=form, today=local_today(hub.timezone))
+
+
+@bp.route("/hubs/<slug>/closures/<int:closure_id>/delete", methods=["POST"])
+@login_required
+def delete_closure(slug: str, closure_id: int):
+    hub = managed_hub(slug)
+    closure = services.get_closure_in_hub(hub, closure_id)
+    if closure is None:
+        abort(404)
+    services.delete_closure(closure)
+    db.session.commit()
+    flash("The closure is removed.", "success")
+    return redirect(url_for("hubs.closures", slug=hub.slug))
+
+
+@bp.route("/hubs/<slug>/spaces")
+@login_required
+def spaces(slug: str):
+    hub = managed_hub(slug)
+    return render_template("hubs/spaces.html", hub=hub, spaces=services.list_spaces(hub, include_inactive=True))
+
+
+@bp.route("/hubs/<slug>/spaces/new", methods=["GET", "POST"])
+@login_required
+def new_space(slug: str):
+    hub = managed_hub(slug)
+    form = SpaceForm(currency=hub.currency, data=SpaceForm.data_for(None, hub.currency))
+    if form.validate_on_submit():
+        values = form.space_values()
+        try:
+            space = services.add_space(hub, values.pop("kind"), values.pop("name"), **values)
+        except services.HubError as error:
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(f"{space.name} is added.", "success")
+            return redirect(url_for("hubs.spaces", slug=hub.slug))
+    return form_page("hubs/space_form.html", hub=hub, form=form, space=None)
+
+
+@bp.route("/hubs/<slug>/spaces/<int:space_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_space(slug: str, space_id: int):
+    hub = managed_hub(slug)
+    space = services.get_space_in_hub(hub, space_id)
+    if space is None:
+        abort(404)
+    form = SpaceForm(currency=hub.currency, data=SpaceForm.data_for(space, hub.currency))
+    if form.validate_on_submit():
+        try:
+            services.update_space(space, **form.space_values())
+        except services.HubError as error:
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(f"{space.name} is saved.", "success")
+            return redirect(url_for("hubs.spaces", slug=hub.slug))
+    return form_page("hubs/space_form.html", hub=hub, form=form, space=space)

@@ -1,0 +1,346 @@
+"""What every benchmark shares: a prepared database, gunicorn servers on loopback, and wrk.
+
+A benchmark is a function ``run(bench: Bench) -> list[Measurement]`` (see bench/api_spaces.py).
+``Bench`` prepares a throw-away instance (temp SQLite by default, or ``--database-url``), migrates
+and seeds it with the real CLI, and starts servers that are always stopped again, even on error.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+WRK_INSTALL_HINT = (
+    "wrk (the load generator) is not installed. On Debian or Ubuntu: "
+    "`apt-get update && apt-get install -y wrk` (as root, or with sudo)."
+)
+SETUP_TIMEOUT_SECONDS = 180
+SERVER_START_TIMEOUT_SECONDS = 30
+
+
+class BenchError(RuntimeError):
+    """Something the person running the benchmark must fix; shown as a plain message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    duration: int = 10
+    warmup: int = 2
+    threads: int = 2
+    connections: int = 16
+    workers: int = 2
+    repeat: int = 1
+    database_url: str | None = None
+
+    def gunicorn_args(self) -> list[str]:
+        """The one set of gunicorn settings every server in a run gets, baseline included."""
+        return ["--workers", str(self.workers), "--worker-class", "sync", "--timeout", "30",
+                "--graceful-timeout", "5", "--log-level", "warning"]
+
+    def describe(self) -> str:
+        return (f"gunicorn -w {self.workers} -k sync; wrk -t{self.threads} -c{self.connections} "
+                f"-d{self.duration}s (after a {self.warmup}s warm-up)"
+                + (f"; median of {self.repeat} runs" if self.repeat > 1 else ""))
+
+
+@dataclass
+class Measurement:
+    name: str
+    requests_per_sec: float
+    latency_avg_ms: float
+    latency_p99_ms: float
+    requests: int
+    non_2xx: int = 0
+    socket_errors: int = 0
+    ratio_to_bare: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def machine_info() -> dict:
+    """What the figures were measured on (for docs/benchmarks.md)."""
+    cpu_model = "unknown"
+    ram_gib = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu_model": cpu_model,
+        "ram_gib": ram_gib,
+        "python": sys.version.split()[0],
+        "wrk": wrk_version(),
+        # Other work on the machine skews every figure; a load well below nproc is a fair run.
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+# --- wrk -------------------------------------------------------------------------------------
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        raise BenchError(WRK_INSTALL_HINT)
+    return path
+
+
+def wrk_version() -> str | None:
+    path = shutil.which("wrk")
+    if path is None:
+        return None
+    # wrk prints its version in the usage text and exits non-zero; that is expected.
+    result = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10)
+    first_line = (result.stdout or result.stderr).splitlines()[:1]
+    return first_line[0].split(" [")[0] if first_line else None
+
+
+_TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _to_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * _TIME_UNITS_MS[match.group(2)]
+
+
+def parse_wrk_output(name: str, text: str) -> Measurement:
+    """wrk's text report (run with --latency) to a Measurement."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
+    if rps is None:
+        raise BenchError(f"could not read Requests/sec from wrk's output:\n{text}")
+    latency = re.search(r"^\s+Latency\s+(\S+)", text, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+    requests = re.search(r"^\s+(\d+) requests in", text, re.M)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return Measurement(
+        name=name,
+        requests_per_sec=float(rps.group(1)),
+        latency_avg_ms=_to_ms(latency.group(1)) if latency else float("nan"),
+        latency_p99_ms=_to_ms(p99.group(1)) if p99 else float("nan"),
+        requests=int(requests.group(1)) if requests else 0,
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+    )
+
+
+def run_wrk(url: str, *, duration: int, settings: Settings, headers: dict[str, str] | None = None) -> str:
+    """One bounded wrk run against a loopback URL; returns wrk's report."""
+    if urlsplit(url).hostname != LOOPBACK:
+        raise BenchError(f"benchmarks only load loopback servers, not {url}")
+    command = [require_wrk(), f"-t{settings.threads}", f"-c{settings.connections}", f"-d{duration}s",
+               "--timeout", "5s", "--latency"]
+    for key, value in (headers or {}).items():
+        command += ["-H", f"{key}: {value}"]
+    command.append(url)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30)
+    if result.returncode != 0:
+        raise BenchError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
+    return result.stdout
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, headers: dict[str, str] | None = None, timeout: float = 5) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _wait_until_listening(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"gunicorn exited with {process.returncode}:\n{_tail(log_path)}")
+        try:
+            http_get(base_url + "/", timeout=1)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise BenchError(f"gunicorn did not answer within {SERVER_START_TIMEOUT_SECONDS}s:\n{_tail(log_path)}")
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the master (it stops its workers); SIGKILL to the whole group if it hangs."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn_server(app_spec: str, *, env: dict[str, str], settings: Settings, log_dir: Path):
+    """Serve ``app_spec`` (e.g. ``wsgi:app``) on a free loopback port; yields the base URL."""
+    port = free_port()
+    log_path = log_dir / f"gunicorn-{app_spec.replace(':', '-')}-{port}.log"
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--bind", f"{LOOPBACK}:{port}",
+               *settings.gunicorn_args(), app_spec]
+    with open(log_path, "wb") as log:
+        # Its own process group, so a hung server and its workers can be killed together.
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        base_url = f"http://{LOOPBACK}:{port}"
+        _wait_until_listening(base_url, process, log_path)
+        yield base_url
+    finally:
+        _stop(process)
+
+
+# --- the prepared instance -------------------------------------------------------------------
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _refuse_shared_databases(database_url: str) -> None:
+    # The test suite drops the schema of its database; a benchmark must never share one with it.
+    if urlsplit(database_url).path.lstrip("/") == "test":
+        raise BenchError("use a database of its own for benchmarks (e.g. .../bench), not the test database")
+
+
+class Bench:
+    """One benchmark run: a temp instance, migrated and seeded, and helpers to start servers.
+
+    Use as a context manager; everything it made (temp folder, servers) is gone afterwards.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._tempdir: tempfile.TemporaryDirectory | None = None
+        self.workdir: Path | None = None
+        self.env: dict[str, str] = {}
+
+    def __enter__(self) -> Bench:
+        self._tempdir = tempfile.TemporaryDirectory(prefix="coworking-bench-")
+        self.workdir = Path(self._tempdir.name)
+        database_url = self.settings.database_url or f"sqlite:///{self.workdir / 'bench.sqlite'}"
+        _refuse_shared_databases(database_url)
+        self.env = {
+            **os.environ,
+            "COWORKING_ENV": "development",
+            "COWORKING_INSTANCE": str(self.workdir / "instance"),
+            "DATABASE_URL": database_url,
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        progress(f"Preparing {urlsplit(database_url).scheme} database: db upgrade, seed-demo")
+        self.flask("db", "upgrade")
+        self.flask("seed-demo")
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._tempdir is not None:
+            self._tempdir.cleanup()
+
+    def flask(self, *args: str) -> str:
+        """Run ``flask --app coworking ARGS`` against the bench instance; returns its stdout."""
+        command = [sys.executable, "-m", "flask", "--app", "coworking", *args]
+        try:
+            result = subprocess.run(command, env=self.env, cwd=ROOT, capture_output=True, text=True,
+                                    timeout=SETUP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as error:
+            raise BenchError(f"`flask {' '.join(args)}` took over {SETUP_TIMEOUT_SECONDS}s") from error
+        if result.returncode != 0:
+            raise BenchError(f"`flask {' '.join(args)}` failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def api_token(self, email: str) -> str:
+        return self.flask("tokens", "create", "--email", email, "--name", "benchmark").strip()
+
+    def server(self, app_spec: str):
+        return gunicorn_server(app_spec, env=self.env, settings=self.settings, log_dir=self.workdir)
+
+    def app_server(self):
+        """The real app, exactly as production starts it (``gunicorn wsgi:app``)."""
+        return self.server("wsgi:app")
+
+    def measure(self, name: str, url: str, headers: dict[str, str] | None = None) -> Measurement:
+        """Warm up, then timed wrk runs (the median of ``repeat``). The URL must answer 200 first."""
+        status, body = http_get(url, headers)
+        if status != 200:
+            raise BenchError(f"{name}: GET {url} answered {status}, not 200:\n{body[:500].decode(errors='replace')}")
+        if self.settings.warmup:
+            run_wrk(url, duration=self.settings.warmup, settings=self.settings, headers=headers)
+        runs = []
+        for number in range(1, self.settings.repeat + 1):
+            progress(f"Measuring {name} for {self.settings.duration}s ({number}/{self.settings.repeat})")
+            report = run_wrk(url, duration=self.settings.duration, settings=self.settings, headers=headers)
+            runs.append(parse_wrk_output(name, report))
+        return median_run(runs)
+
+    def measure_bare_hello(self) -> Measurement:
+        """The baseline every other figure is divided by: bench/hello_app.py, same gunicorn settings."""
+        with self.server("bench.hello_app:app") as base_url:
+            return self.measure("bare Flask hello", base_url + "/hello")
+
+
+def median_run(runs: list[Measurement]) -> Measurement:
+    """The run with the median requests per second (the lower middle one of an even count)."""
+    ordered = sorted(runs, key=lambda run: run.requests_per_sec)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def json_report(settings: Settings, machine: dict, results: list[Measurement]) -> str:
+    return json.dumps(
+        {
+            "date": time.strftime("%Y-%m-%d"),
+            "machine": machine,
+            "settings": {**asdict(settings), "database_url": _hide_password(settings.database_url)},
+            "results": [result.as_dict() for result in results],
+        },
+        indent=2,
+    )
+
+
+def _hide_password(url: str | None) -> str:
+    if not url:
+        return "sqlite (temporary file)"
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url

@@ -1,0 +1,121 @@
+"""Run the benchmarks and print a table: ``python bench/run.py [NAME ...]`` (``make bench``).
+
+Every run first measures a bare Flask "hello" app under the same gunicorn settings; each entry's
+ratio is its requests per second divided by that baseline's. The database is a temporary SQLite
+file, migrated and seeded with the real CLI, unless ``--database-url`` names another (PostgreSQL:
+give it a database of its own, it gets migrated and seeded). Servers listen on 127.0.0.1 only
+and are stopped even when something fails. Figures are recorded in docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import api_spaces  # noqa: E402
+from bench.common import (  # noqa: E402
+    Bench,
+    BenchError,
+    Measurement,
+    Settings,
+    json_report,
+    machine_info,
+    require_wrk,
+)
+
+# Name -> benchmark. Later entries (availability, booking creation, feeds) are added here.
+BENCHMARKS = {
+    "api_spaces": api_spaces.run,
+}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per measurement (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first (default 2)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk open connections (default 16)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per entry; the median is kept (default 1)")
+    parser.add_argument("--database-url", help="run against this database instead of a temporary SQLite file")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    if min(args.duration, args.threads, args.workers, args.repeat) < 1 or args.warmup < 0:
+        parser.error("--duration, --threads, --workers and --repeat must be at least 1, --warmup at least 0")
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads (each wrk thread needs one)")
+    return args
+
+
+def run_benchmarks(names: list[str], settings: Settings) -> list[Measurement]:
+    with Bench(settings) as bench:
+        baseline = bench.measure_bare_hello()
+        results = [baseline]
+        for name in names:
+            results += BENCHMARKS[name](bench)
+    for result in results:
+        result.ratio_to_bare = result.requests_per_sec / baseline.requests_per_sec
+    return results
+
+
+def table(results: list[Measurement]) -> str:
+    """A Markdown table: readable in a terminal and pasted as-is into docs/benchmarks.md."""
+    lines = [
+        "| benchmark | req/s | ratio to bare | avg latency | p99 latency | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.name} | {result.requests_per_sec:,.0f} | {result.ratio_to_bare:.3f} "
+            f"| {result.latency_avg_ms:.2f} ms | {result.latency_p99_ms:.2f} ms | {result.non_2xx + result.socket_errors} |"
+        )
+    return "\n".join(lines)
+
+
+def header(settings: Settings, machine: dict) -> str:
+    database = "PostgreSQL (--database-url)" if settings.database_url else "SQLite (temporary file)"
+    return "\n".join([
+        f"Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"Machine: {machine['nproc']} CPUs, {machine['cpu_model']}, {machine['ram_gib']} GiB RAM; "
+        f"Python {machine['python']}; {machine['wrk']}; load average {machine['load_average_1m']} at the start",
+        f"Settings: {settings.describe()}; database: {database}",
+        "",
+    ])
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.list:
+        for name, benchmark in BENCHMARKS.items():
+            print(f"{name}: {sys.modules[benchmark.__module__].__doc__.strip().splitlines()[0]}")
+        return 0
+    settings = Settings(duration=args.duration, warmup=args.warmup, threads=args.threads,
+                        connections=args.connections, workers=args.workers, repeat=args.repeat,
+                        database_url=args.database_url)
+    try:
+        require_wrk()
+        machine = machine_info()
+        results = run_benchmarks(args.names or list(BENCHMARKS), settings)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json_report(settings, machine, results))
+    else:
+        print(header(settings, machine) + table(results))
+    if any(result.non_2xx or result.socket_errors for result in results):
+        print("Warning: some requests failed (see the non-2xx column); those figures are not valid.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
