@@ -91,6 +91,8 @@ def _flatten_fields(messages) -> dict:
 
     Nested problems get dotted names: {"hourly_rate": {"amount_minor": [...]}} becomes
     {"hourly_rate.amount_minor": "..."}; a list item's problem is {"amenities.2": "..."}.
+    marshmallow's "_schema" (the object as a whole is wrong) is put on the field holding the
+    object; for the whole body it names no field and _message_for() says it instead.
     """
     if not isinstance(messages, dict):
         return {}
@@ -98,13 +100,14 @@ def _flatten_fields(messages) -> dict:
     for location_messages in messages.values():
         if isinstance(location_messages, dict):
             flat.update(_flatten_nested(location_messages, prefix=""))
+    flat.pop("", None)
     return flat
 
 
 def _flatten_nested(problems: dict, prefix: str) -> dict:
     flat: dict = {}
     for field, problem in problems.items():
-        name = f"{prefix}{field}"
+        name = prefix.rstrip(".") if field == "_schema" else f"{prefix}{field}"
         if isinstance(problem, dict):
             flat.update(_flatten_nested(problem, prefix=f"{name}."))
         else:

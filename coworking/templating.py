@@ -22,6 +22,8 @@ def nav_items() -> list[tuple[str, str]]:
             items.append(("hubs.admin_hubs", "Manage hubs"))
         elif current_user.roles:
             items.append(("hubs.mine", "My hubs"))
+        items.append(("bookings.start", "Book"))
+        items.append(("bookings.mine", "My bookings"))
         items.append(("accounts.profile", "Profile"))
         items.append(("accounts.tokens", "API tokens"))
     return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]

@@ -63,6 +63,9 @@ def _safe_next(target: str | None) -> str:
 
 def log_in(user) -> None:
     """A fresh session for this login: nothing from before survives (no session fixation)."""
+    if current_user.is_authenticated:
+        # Someone logging in over an open session: the old key must not stay usable.
+        services.end_session(current_user.session_key)
     session.clear()
     services.start_session(user)
     login_user(user)

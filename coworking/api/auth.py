@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
+from sqlalchemy.exc import OperationalError
 
 from coworking.accounts.services import user_for_api_token
 from coworking.errors import json_error
@@ -34,9 +35,18 @@ def _authenticate_api_request():
     if user is None:
         return _unauthorized("This API token is unknown or revoked.", token_error="invalid_token")
     if db.session.dirty:
-        db.session.commit()  # keeps last_used_at, written at most once a minute
+        _record_last_use()
     g.api_user = user
     return None
+
+
+def _record_last_use() -> None:
+    try:
+        db.session.commit()
+    except OperationalError:
+        # SQLite refuses the second of two requests writing last_used_at at the same moment
+        # (the same token used in parallel); the other request's record is as good as ours.
+        db.session.rollback()
 
 
 def register_token_auth(app: Flask) -> None:

@@ -31,7 +31,17 @@ from coworking.api.schemas import (
 from coworking.errors import ApiError
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
-from coworking.hubs.services import HubError, add_space, get_hub_by_slug, list_hubs, update_hub, update_space
+from coworking.hubs.services import (
+    HubError,
+    add_space,
+    get_hub_by_slug,
+    get_space_in_hub,
+    list_hubs,
+    list_spaces,
+    update_hub,
+    update_space,
+)
+from coworking.transactions import ensure_write_lock
 
 blp = Blueprint("api", __name__, description="Who you are, hubs and their spaces")
 
@@ -59,8 +69,8 @@ def load_hub(slug: str) -> Hub:
 
 
 def load_space(hub: Hub, space_id: int, *, include_inactive: bool) -> Space:
-    space = db.session.get(Space, space_id)
-    if space is None or space.hub_id != hub.id or not (space.active or include_inactive):
+    space = get_space_in_hub(hub, space_id)
+    if space is None or not (space.active or include_inactive):
         raise ApiError(404, "This hub has no such space.")
     return space
 
@@ -86,6 +96,7 @@ def managers_only(view):
 
 def save(service, *args, **kwargs):
     """Call a hub service and commit; its HubError becomes a 422 naming the field, and nothing is stored."""
+    ensure_write_lock(db.session)  # on SQLite the service's checks and its write are one transaction
     try:
         result = service(*args, **kwargs)
         db.session.commit()
@@ -163,8 +174,7 @@ class HubSpaces(MethodView):
         hub = load_hub(slug)
         if include_inactive:
             require_manager(hub, "Only a manager of this hub or a network admin may list its inactive spaces.")
-        spaces = [space for space in hub.spaces if space.active or include_inactive]
-        return page_of(spaces, page, per_page)
+        return page_of(list_spaces(hub, include_inactive=include_inactive), page, per_page)
 
     @managers_only
     @blp.arguments(SpaceCreateSchema)

@@ -68,3 +68,59 @@ def policy_row_for(hub: Hub, space: Space | None = None) -> BookingPolicy:
         row = BookingPolicy(hub_id=hub.id, space_id=space_id)
         db.session.add(row)
     return row
+
+
+# --- editing --------------------------------------------------------------------------------
+
+# Grids that divide an hour evenly, so "on the grid" means the same thing every hour.
+SLOT_CHOICES = (5, 10, 15, 20, 30, 60)
+# The lowest and highest value a manager may set for each number.
+POLICY_LIMITS = {
+    "min_duration_minutes": (5, 24 * 60),
+    "max_duration_minutes": (5, 24 * 60),
+    "max_days_ahead": (1, 730),
+    "min_notice_minutes": (0, 14 * 24 * 60),
+    "cancellation_cutoff_minutes": (0, 14 * 24 * 60),
+    "max_active_bookings": (1, 1000),
+    "buffer_minutes": (0, 240),
+    "series_horizon_days": (1, 730),
+}
+
+
+class PolicyInvalid(ValueError):
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def policy_problems(values: dict, inherited: Policy) -> dict[str, str]:
+    """What is wrong with a manager's rule values, field by field (a None value means inherit)."""
+    problems = {}
+    slot = values.get("slot_minutes")
+    if slot is not None and slot not in SLOT_CHOICES:
+        problems["slot_minutes"] = "The slot grid is 5, 10, 15, 20, 30 or 60 minutes."
+    for name, (low, high) in POLICY_LIMITS.items():
+        value = values.get(name)
+        if value is not None and not low <= value <= high:
+            problems[name] = f"Enter a number from {low} to {high}."
+    merged = replace(inherited, **{name: value for name, value in values.items() if value is not None})
+    if not problems.keys() & {"min_duration_minutes", "max_duration_minutes"} and (
+        merged.min_duration_minutes > merged.max_duration_minutes
+    ):
+        problems["max_duration_minutes"] = (
+            f"The longest booking ({merged.max_duration_minutes} minutes) cannot be shorter than "
+            f"the shortest ({merged.min_duration_minutes} minutes)."
+        )
+    return problems
+
+
+def save_policy(row: BookingPolicy, values: dict, inherited: Policy) -> BookingPolicy:
+    """Store a hub's rules or a space's overrides (None = inherit); PolicyInvalid says what is wrong."""
+    problems = policy_problems(values, inherited)
+    if problems:
+        raise PolicyInvalid(problems)
+    for name in POLICY_FIELDS:
+        if name in values:
+            setattr(row, name, values[name])
+    db.session.flush()
+    return row

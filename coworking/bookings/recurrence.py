@@ -114,6 +114,8 @@ def expand(recurrence: Recurrence, horizon_end: date) -> list[date]:
     else:
         options["until"] = datetime.combine(recurrence.until, datetime.min.time())
     dates = [moment.date() for moment in rrule(FREQUENCIES[recurrence.freq], **options)]
+    if len(dates) > MAX_OCCURRENCES:
+        raise RecurrenceError(f"A series has between 1 and {MAX_OCCURRENCES} bookings; choose an earlier end.", "until")
     if dates and dates[-1] > horizon_end:
         raise RecurrenceError(
             f"{recurrence.count} times runs past {horizon_end:%d %B %Y}, as far ahead as series go; "

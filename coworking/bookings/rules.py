@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from coworking.bookings.models import MAX_BOOKING_SPAN
 from coworking.bookings.policy import Policy
 from coworking.hubs.models import WEEKDAYS, Hub, Space
-from coworking.timezones import utc_to_local
+from coworking.timezones import local_today, utc_to_local
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,19 @@ Rule = Callable[[Attempt], "str | None"]
 
 def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour" + ("s" if hours != 1 else "")] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute" + ("s" if rest != 1 else ""))
+    return " ".join(parts)
+
+
+def overlaps(first: tuple[datetime, datetime], second: tuple[datetime, datetime]) -> bool:
+    """Half-open intervals [start, end) overlap: [09:00, 10:00) and [10:00, 11:00) do not."""
+    return first[0] < second[1] and second[0] < first[1]
 
 
 def desk_windows(hub: Hub, day: date, policy: Policy) -> dict[str, tuple[time, time]]:
@@ -87,8 +100,11 @@ def enough_notice(attempt: Attempt) -> str | None:
 
 
 def within_booking_window(attempt: Attempt) -> str | None:
+    # Whole local days, as the series horizon counts them: "90 days ahead" lets a member book
+    # any time on the 90th day, not only until the hour of day it is now.
     days = attempt.policy.max_days_ahead
-    if attempt.starts_at > attempt.now + timedelta(days=days):
+    last_day = local_today(attempt.hub.timezone, attempt.now) + timedelta(days=days)
+    if attempt.local_start.date() > last_day:
         return f"You can book at most {days} days ahead."
     return None
 
@@ -126,8 +142,9 @@ def on_slot_grid(attempt: Attempt) -> str | None:
         return None
     slot = attempt.policy.slot_minutes
     start, end = attempt.local_start, attempt.local_end
-    if start.minute % slot or end.minute % slot or start.second or end.second:
-        return f"Bookings start and end on the {slot}-minute grid (such as 09:00, 09:{slot:02d})."
+    if any((moment.hour * 60 + moment.minute) % slot or moment.second for moment in (start, end)):
+        example = (datetime.combine(start.date(), time(9, 0)) + timedelta(minutes=slot)).time()
+        return f"Bookings start and end on the {slot}-minute grid (such as 09:00, {_hhmm(example)})."
     return None
 
 
@@ -136,9 +153,9 @@ def duration_in_range(attempt: Attempt) -> str | None:
         return None
     low, high = attempt.policy.min_duration_minutes, attempt.policy.max_duration_minutes
     if attempt.minutes < low:
-        return f"Bookings last at least {low} minutes."
+        return f"Bookings last at least {_duration(low)}."
     if attempt.minutes > high:
-        return f"Bookings last at most {high // 60} hours" + (f" {high % 60} minutes." if high % 60 else ".")
+        return f"Bookings last at most {_duration(high)}."
     return None
 
 
@@ -166,8 +183,11 @@ def buffer_respected(attempt: Attempt) -> str | None:
     buffer = timedelta(minutes=attempt.policy.buffer_minutes)
     if not buffer or attempt.space.kind != "room":
         return None
-    for starts_at, ends_at in attempt.neighbours:
-        if starts_at < attempt.ends_at + buffer and ends_at > attempt.starts_at - buffer:
+    proposed = (attempt.starts_at, attempt.ends_at)
+    widened = (attempt.starts_at - buffer, attempt.ends_at + buffer)
+    for neighbour in attempt.neighbours:
+        # An overlapping neighbour is a conflict ("already booked"), not a buffer question.
+        if overlaps(neighbour, widened) and not overlaps(neighbour, proposed):
             return f"This room needs {attempt.policy.buffer_minutes} minutes free between bookings."
     return None
 

@@ -159,10 +159,17 @@ def price_for(space: Space, starts_at: datetime, ends_at: datetime, policy: Poli
     minutes = Decimal(int((ends_at - starts_at).total_seconds() // 60))
     if space.kind == "room":
         return _half_up(Decimal(space.hourly_rate_minor) * minutes / 60)
-    local_start = utc_to_local(starts_at, space.hub.timezone)
+    local_start = utc_to_local(starts_at, space.hub.timezone).replace(tzinfo=None)
+    local_end = utc_to_local(ends_at, space.hub.timezone).replace(tzinfo=None)
     windows = rules.desk_windows(space.hub, local_start.date(), policy)
+    half_days = {windows.get("morning"), windows.get("afternoon")} - {None}
+    if (local_start.time(), local_end.time()) in half_days:
+        return _half_up(Decimal(space.daily_rate_minor) / 2)
+    # Other lengths (a manager's override) are measured on the wall clock, like the opening
+    # hours: a clock-change day does not make a morning longer or shorter.
+    wall_minutes = int((local_end - local_start).total_seconds() // 60)
     full = windows.get("full")
-    if full and minutes * 2 <= _window_minutes(full):
+    if full and wall_minutes * 2 <= _window_minutes(full):
         return _half_up(Decimal(space.daily_rate_minor) / 2)
     return space.daily_rate_minor
 
@@ -260,7 +267,9 @@ def book_space(
             space=space,
             member_id=member.id,
             booked_by_id=booked_by.id,
-            series=series,
+            # By id, not through the relationship: SQLAlchemy 2 does not cascade a backref, so
+            # the booking would sit in series.bookings outside the session when the savepoint flushes.
+            series_id=series.id if series is not None else None,
             starts_at=starts_at,
             ends_at=ends_at,
             status=CONFIRMED,
@@ -311,6 +320,13 @@ def move_booking(booking: Booking, starts_at: datetime, ends_at: datetime, *, by
         raise NotAllowed("You can only change your own bookings.")
     if not booking.is_confirmed:
         raise NotCancellable("A cancelled booking cannot be changed.")
+    if not by.works_at(booking.hub):
+        # Otherwise moving a booking to next week would be a way round the cancellation cutoff.
+        cutoff = effective_policy(booking.space).cancellation_cutoff_minutes
+        if booking.is_past_cutoff(now, timedelta(minutes=cutoff)):
+            raise NotCancellable(
+                f"Bookings can be changed up to {cutoff} minutes before they start; please contact the hub."
+            )
     target = space or booking.space
     if target.hub_id != booking.space.hub_id:
         raise NotAllowed("A booking can only move within its hub.")
@@ -338,24 +354,36 @@ def move_booking(booking: Booking, starts_at: datetime, ends_at: datetime, *, by
     return booking
 
 
+def cancellation_refusal(booking: Booking, by: User, *, now: datetime, policy: Policy | None = None) -> BookingError | None:
+    """Why ``by`` may not cancel ``booking`` now (NotAllowed or NotCancellable), or None when they may.
+
+    Pages ask this to decide whether to offer a cancel button; pass ``policy`` to save a query.
+    """
+    staff = by.works_at(booking.hub)
+    if not (booking.is_owned_by(by) or staff):
+        return NotAllowed("You can only cancel your own bookings.")
+    if not booking.is_confirmed:
+        return NotCancellable("This booking is already cancelled.")
+    if staff:
+        return None
+    policy = policy or effective_policy(booking.space)
+    if booking.starts_at <= now:
+        return NotCancellable("This booking has already started and can no longer be cancelled.")
+    if booking.is_past_cutoff(now, policy.cancellation_cutoff):
+        return NotCancellable(
+            f"Bookings can be cancelled up to {policy.cancellation_cutoff_minutes} minutes before "
+            "they start; please contact the hub."
+        )
+    return None
+
+
 def cancel_booking(booking: Booking, *, by: User, reason: str = "", now: datetime | None = None, notify: bool = True) -> Booking:
     """Cancel: the member up to the hub's cutoff; managers and staff any time, with a reason."""
     now = now or utcnow()
-    staff = by.works_at(booking.hub)
-    if not (booking.is_owned_by(by) or staff):
-        raise NotAllowed("You can only cancel your own bookings.")
-    if not booking.is_confirmed:
-        raise NotCancellable("This booking is already cancelled.")
-    policy = effective_policy(booking.space)
-    if not staff:
-        if booking.starts_at <= now:
-            raise NotCancellable("This booking has already started and can no longer be cancelled.")
-        if booking.is_past_cutoff(now, policy.cancellation_cutoff):
-            raise NotCancellable(
-                f"Bookings can be cancelled up to {policy.cancellation_cutoff_minutes} minutes before "
-                "they start; please contact the hub."
-            )
-    elif not booking.is_owned_by(by) and not (reason or "").strip() and not booking.is_block:
+    refusal = cancellation_refusal(booking, by, now=now)
+    if refusal is not None:
+        raise refusal
+    if by.works_at(booking.hub) and not booking.is_owned_by(by) and not (reason or "").strip() and not booking.is_block:
         raise BookingRulesBroken(["Give a reason: the member will be told why."])
     booking.status = CANCELLED
     booking.cancelled_at = now
@@ -438,8 +466,10 @@ def book_series(space: Space, member: User, recurrence: Recurrence, local_start:
         created_at=now,
     )
     db.session.add(series)
+    db.session.flush()
     for occurrence in free:
         book_space(space, member, occurrence.starts_at, occurrence.ends_at, booked_by=booked_by, now=now, override_rules=override_rules, series=series, notify=False)
+    db.session.expire(series, ["bookings"])
     _queue_series_confirmation(series, member, free, recurrence)
     return series, preview
 
@@ -456,6 +486,10 @@ class SeriesHasConflicts(BookingError):
 def cancel_series(series: BookingSeries, *, by: User, from_booking: Booking | None = None, reason: str = "", now: datetime | None = None) -> list[Booking]:
     """Cancel the series' upcoming bookings (or this one and those after it). Never un-cancels."""
     now = now or utcnow()
+    if not (series.member_id == by.id or by.works_at(series.space.hub)):
+        raise NotAllowed("You can only cancel your own bookings.")
+    if from_booking is not None and from_booking.series_id != series.id:
+        raise NotAllowed("That booking is not part of this series.")
     cancelled = []
     for booking in series.bookings:
         if not booking.is_confirmed or booking.starts_at <= now:

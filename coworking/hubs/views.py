@@ -26,11 +26,18 @@ from coworking.permissions import check_manages, require_admin
 from coworking.timezones import all_timezones, local_today
 
 bp = Blueprint("hubs", __name__)
+NEW_HUB_DEFAULTS = {"timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV", "payment_terms_days": 14}
 
 
 def form_page(template: str, **context):
     """Render a page holding a form: 400 when it comes back after a POST (it had errors)."""
     return render_template(template, **context), 400 if request.method == "POST" else 200
+
+
+def initial(values):
+    """Stored values fill a form only when it is first shown; a POST is judged on what it sent,
+    so a field left out of a submission is empty rather than silently kept."""
+    return values if request.method == "GET" else None
 
 
 def managed_hub(slug: str) -> Hub:
@@ -81,7 +88,7 @@ def admin_hubs():
 @bp.route("/admin/hubs/new", methods=["GET", "POST"])
 @require_admin
 def create_hub():
-    form = NewHubForm(data={"timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV", "payment_terms_days": 14})
+    form = NewHubForm(data=initial(NEW_HUB_DEFAULTS))
     if form.validate_on_submit():
         values = form.hub_values()
         try:
@@ -130,7 +137,7 @@ def revoke_role(slug: str, user_id: int):
 @login_required
 def edit(slug: str):
     hub = managed_hub(slug)
-    form = HubDetailsForm(obj=hub)
+    form = HubDetailsForm(obj=initial(hub))
     if form.validate_on_submit():
         try:
             services.update_hub(hub, **form.hub_values())
@@ -147,7 +154,7 @@ def edit(slug: str):
 @login_required
 def hours(slug: str):
     hub = managed_hub(slug)
-    form = OpeningHoursForm(data=OpeningHoursForm.data_for(hub))
+    form = OpeningHoursForm(data=initial(OpeningHoursForm.data_for(hub)))
     if form.validate_on_submit():
         try:
             services.set_week_hours(hub, form.week())
@@ -201,7 +208,7 @@ def spaces(slug: str):
 @login_required
 def new_space(slug: str):
     hub = managed_hub(slug)
-    form = SpaceForm(currency=hub.currency, data=SpaceForm.data_for(None, hub.currency))
+    form = SpaceForm(currency=hub.currency, data=initial(SpaceForm.data_for(None, hub.currency)))
     if form.validate_on_submit():
         values = form.space_values()
         try:
@@ -222,7 +229,7 @@ def edit_space(slug: str, space_id: int):
     space = services.get_space_in_hub(hub, space_id)
     if space is None:
         abort(404)
-    form = SpaceForm(currency=hub.currency, data=SpaceForm.data_for(space, hub.currency))
+    form = SpaceForm(currency=hub.currency, data=initial(SpaceForm.data_for(space, hub.currency)))
     if form.validate_on_submit():
         try:
             services.update_space(space, **form.space_values())

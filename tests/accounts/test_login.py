@@ -92,18 +92,22 @@ def test_login_starts_a_new_session_and_forgets_what_came_before(app, client, au
     assert is_logged_in(client)
 
 
-def test_every_login_gets_its_own_session_key(client, auth, make_user):
+def test_logging_in_again_replaces_the_previous_session(app, client, auth, make_user):
     user = make_user()
-    keys = []
+    keys, cookies = [], []
     for _ in range(2):
         auth.login(user)
+        cookies.append(session_cookie(client))
         with client.session_transaction() as browser_session:
             keys.append(browser_session["_user_id"])
+
     assert keys[0] != keys[1]
+    assert not is_logged_in(client_with_cookie(app, cookies[0]))
+    assert is_logged_in(client_with_cookie(app, cookies[1]))
     see_committed_changes()
     stored = db.session.scalars(sa.select(AuthSession.key_hash)).all()
-    assert len(stored) == 2
-    assert not set(keys) & set(stored), "only hashes of session keys are stored"
+    assert len(stored) == 1
+    assert keys[1] not in stored, "only a hash of the session key is stored"
 
 
 def test_logout_invalidates_a_copied_session_cookie(app, client, auth, make_user):

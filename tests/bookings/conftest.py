@@ -64,3 +64,29 @@ def book(member):
         return booking
 
     return make
+
+
+@pytest.fixture
+def set_policy(hub):
+    """set_policy(space=None, **rules): write the hub's booking rules (or one space's overrides)."""
+    from coworking.bookings.policy import policy_row_for
+
+    def make(space=None, **values):
+        row = policy_row_for(hub, space)
+        for name, value in values.items():
+            setattr(row, name, value)
+        db.session.commit()
+        return row
+
+    return make
+
+
+@pytest.fixture
+def open_every_day(hub):
+    """The hub opens 08:00–18:00 every day of the week, weekends included."""
+    from coworking.hubs.services import set_opening_hours
+
+    for weekday in range(7):
+        set_opening_hours(hub, weekday, time(8, 0), time(18, 0))
+    db.session.commit()
+    return hub

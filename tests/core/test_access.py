@@ -1,0 +1,208 @@
+"""Every route declares who may use it, and is checked for each kind of visitor.
+
+The test walks ``app.url_map``: a route missing from ACCESS fails, so no future route can
+forget its access rule. Each declared route is then requested as an anonymous visitor, a
+member, a manager of another hub, a manager of this hub and a network admin.
+
+Outcomes: ``ok`` (allowed: anything but 401/403/404 or a bounce to the login page), ``login``
+(anonymous: redirected to log in, or 401 from the API), ``deny`` (403), ``hidden`` (404: the
+thing is not yours and its existence is not revealed).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from coworking.accounts.models import Role
+from coworking.accounts.services import create_api_token, grant_role
+from coworking.extensions import db
+from coworking.hubs.services import add_closure
+from tests.conftest import Auth, post_form
+
+ROLES = ("anonymous", "member", "other_manager", "manager", "admin")
+
+
+def rule(anonymous="login", member="ok", other_manager="ok", manager="ok", admin="ok") -> dict:
+    return dict(anonymous=anonymous, member=member, other_manager=other_manager, manager=manager, admin=admin)
+
+
+PUBLIC = rule(anonymous="ok")
+ANONYMOUS_ONLY = PUBLIC  # login, sign-up and reset pages are open to everyone
+MEMBER = rule()
+MANAGER = rule(member="deny", other_manager="deny")
+ADMIN = rule(member="deny", other_manager="deny", manager="deny")
+# Something that belongs to the member (their booking): others neither see nor learn it exists.
+OWNER = rule(other_manager="hidden")
+# Personal to the member (their API tokens): not even a network admin touches them.
+PERSONAL = rule(other_manager="hidden", manager="hidden", admin="hidden")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # with {hub}, {space}, {other_space}, {closure}, {token}, {user}, {reset} placeholders
+    access: dict
+    api: bool = False
+
+
+ACCESS: dict[tuple[str, str], Route] = {}
+
+
+def declare(endpoint: str, method: str, path: str, access: dict, api: bool = False) -> None:
+    ACCESS[(endpoint, method)] = Route(method, path, access, api)
+
+
+# accounts
+declare("accounts.login", "GET", "/login", PUBLIC)
+declare("accounts.login", "POST", "/login", PUBLIC)
+declare("accounts.logout", "POST", "/logout", MEMBER)
+declare("accounts.signup", "GET", "/signup", PUBLIC)
+declare("accounts.signup", "POST", "/signup", PUBLIC)
+declare("accounts.reset_request", "GET", "/reset", PUBLIC)
+declare("accounts.reset_request", "POST", "/reset", PUBLIC)
+declare("accounts.reset_password", "GET", "/reset/{reset}", PUBLIC)
+declare("accounts.reset_password", "POST", "/reset/{reset}", PUBLIC)
+declare("accounts.profile", "GET", "/profile", MEMBER)
+declare("accounts.profile", "POST", "/profile", MEMBER)
+declare("accounts.change_password", "GET", "/profile/password", MEMBER)
+declare("accounts.change_password", "POST", "/profile/password", MEMBER)
+declare("accounts.tokens", "GET", "/profile/tokens", MEMBER)
+declare("accounts.create_token", "POST", "/profile/tokens", MEMBER)
+# A token id of the member's: anyone else's revoke is a 404.
+declare("accounts.revoke_token", "POST", "/profile/tokens/{token}/revoke", PERSONAL)
+
+# hubs
+declare("hubs.index", "GET", "/", PUBLIC)
+declare("hubs.show", "GET", "/hubs/{hub}", PUBLIC)
+declare("hubs.mine", "GET", "/hubs/mine", MEMBER)
+declare("hubs.admin_hubs", "GET", "/admin/hubs", ADMIN)
+declare("hubs.create_hub", "GET", "/admin/hubs/new", ADMIN)
+declare("hubs.create_hub", "POST", "/admin/hubs/new", ADMIN)
+declare("hubs.roles", "GET", "/admin/hubs/{hub}/roles", ADMIN)
+declare("hubs.roles", "POST", "/admin/hubs/{hub}/roles", ADMIN)
+declare("hubs.revoke_role", "POST", "/admin/hubs/{hub}/roles/{user}/revoke", ADMIN)
+for endpoint, path in (
+    ("hubs.edit", "/hubs/{hub}/edit"),
+    ("hubs.hours", "/hubs/{hub}/hours"),
+    ("hubs.closures", "/hubs/{hub}/closures"),
+    ("hubs.new_space", "/hubs/{hub}/spaces/new"),
+    ("hubs.edit_space", "/hubs/{hub}/spaces/{space}/edit"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+    declare(endpoint, "POST", path, MANAGER)
+declare("hubs.spaces", "GET", "/hubs/{hub}/spaces", MANAGER)
+declare("hubs.delete_closure", "POST", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
+
+# API (bearer tokens; anonymous means no token)
+API_PUBLIC = PUBLIC
+declare("api-docs.openapi_json", "GET", "/api/v1/openapi.json", API_PUBLIC, api=True)
+declare("api.me", "GET", "/api/v1/me", MEMBER, api=True)
+declare("api.hubs", "GET", "/api/v1/hubs", MEMBER, api=True)
+declare("api.hub", "GET", "/api/v1/hubs/{hub}", MEMBER, api=True)
+declare("api.hub", "PATCH", "/api/v1/hubs/{hub}", MANAGER, api=True)
+declare("api.hub_spaces", "GET", "/api/v1/hubs/{hub}/spaces", MEMBER, api=True)
+declare("api.hub_spaces", "POST", "/api/v1/hubs/{hub}/spaces", MANAGER, api=True)
+declare("api.hub_space", "GET", "/api/v1/hubs/{hub}/spaces/{space}", MEMBER, api=True)
+declare("api.hub_space", "PATCH", "/api/v1/hubs/{hub}/spaces/{space}", MANAGER, api=True)
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def routes_in_app(app) -> set[tuple[str, str]]:
+    found = set()
+    for url_rule in app.url_map.iter_rules():
+        if url_rule.endpoint == "static":
+            continue
+        for method in url_rule.methods - IGNORED_METHODS:
+            found.add((url_rule.endpoint, method))
+    return found
+
+
+def test_every_route_declares_its_access_rule(app):
+    missing = sorted(routes_in_app(app) - set(ACCESS))
+    assert missing == [], f"Declare these routes in tests/core/test_access.py: {missing}"
+
+
+def test_no_declaration_is_stale(app):
+    stale = sorted(set(ACCESS) - routes_in_app(app))
+    assert stale == [], f"Declared but no longer routes: {stale}"
+
+
+@pytest.fixture
+def world(make_hub, make_space, make_user, make_manager):
+    """Hub 'here' with a space and a closure; hub 'there'; one user per role, with API tokens."""
+    from datetime import date, timedelta
+
+    here, there = make_hub(slug="here"), make_hub(slug="there")
+    space = make_space(here, "room", "Room A")
+    other_space = make_space(there, "room", "Room B")
+    closure = add_closure(here, date.today() + timedelta(days=30), date.today() + timedelta(days=31), "Works")
+    people = {
+        "member": make_user(email="member@example.org"),
+        "other_manager": make_manager(there, email="other@example.org"),
+        "manager": make_manager(here, email="manager@example.org"),
+        "admin": make_user(email="admin@example.org", is_admin=True),
+    }
+    staff_member = make_user(email="staff@example.org")
+    grant_role(staff_member, here, Role.STAFF)
+    member_token, _ = create_api_token(people["member"], "member's token")
+    tokens = {name: create_api_token(user, "access test")[1] for name, user in people.items()}
+    db.session.commit()
+    return {
+        "people": people,
+        "tokens": tokens,
+        "values": {
+            "hub": here.slug,
+            "space": space.id,
+            "other_space": other_space.id,
+            "closure": closure.id,
+            "token": member_token.id,
+            "user": staff_member.id,
+            "reset": "no-such-reset-token",
+        },
+    }
+
+
+def outcome(response, api: bool) -> str:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    # Flask-Login sends anonymous visitors to /login?next=...; a plain /login redirect is logout's success.
+    if status == 401 or (status in (301, 302, 303) and "/login?next=" in location):
+        return "login"
+    if status == 403:
+        return "deny"
+    if status == 404:
+        return "hidden"
+    return "ok"
+
+
+def request_as(client, role: str, route: Route, world, path: str):
+    headers = {}
+    if route.api:
+        if role != "anonymous":
+            headers["Authorization"] = f"Bearer {world['tokens'][role]}"
+        if route.method in ("POST", "PATCH", "PUT", "DELETE"):
+            return client.open(path, method=route.method, json={}, headers=headers)
+        return client.open(path, method=route.method, headers=headers)
+    if role != "anonymous":
+        response = Auth(client).login(world["people"][role])
+        assert response.status_code == 302, f"could not log in as {role}"
+    if route.method == "GET":
+        return client.get(path)
+    return post_form(client, path, {})
+
+
+CASES = [(endpoint, method, role) for (endpoint, method) in sorted(ACCESS) for role in ROLES]
+
+
+@pytest.mark.parametrize("endpoint,method,role", CASES)
+def test_access_rule_holds(client, world, endpoint, method, role):
+    route = ACCESS[(endpoint, method)]
+    path = route.path.format(**world["values"])
+    response = request_as(client, role, route, world, path)
+    expected = route.access[role]
+    got = outcome(response, route.api)
+    if endpoint == "accounts.reset_password" and got == "hidden":
+        got = "ok"  # an unknown reset token is a clear "expired or used" answer, whoever asks
+    assert got == expected, f"{method} {path} as {role}: expected {expected}, got {got} ({response.status_code})"
