@@ -48,6 +48,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
 
 
 def instance_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -92,6 +93,8 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict:
         "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "RESET_RATE_LIMIT": environ.get("RESET_RATE_LIMIT", "5 per minute"),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        # How many proxies (nginx...) stand in front: their X-Forwarded-* headers are then trusted.
+        "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0")),
         # Werkzeug's scrypt by default; tests choose a cheap method to stay fast.
         "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
     }

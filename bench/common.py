@@ -18,13 +18,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
+BARE_NAME = "bare Flask hello (baseline)"
 WRK_INSTALL_HINT = (
     "wrk (the load generator) is not installed. On Debian or Ubuntu: "
     "`apt-get update && apt-get install -y wrk` (as root, or with sudo)."
@@ -54,8 +55,8 @@ class Settings:
 
     def describe(self) -> str:
         return (f"gunicorn -w {self.workers} -k sync; wrk -t{self.threads} -c{self.connections} "
-                f"-d{self.duration}s (after a {self.warmup}s warm-up)"
-                + (f"; median of {self.repeat} runs" if self.repeat > 1 else ""))
+                f"-d{self.duration}s after a {self.warmup}s warm-up; each entry alternated with the "
+                f"bare app in {self.repeat} round(s), median round shown")
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Measurement:
     requests: int
     non_2xx: int = 0
     socket_errors: int = 0
+    # The bare app's figure from the same round, and this figure divided by it.
+    bare_requests_per_sec: float | None = None
     ratio_to_bare: float | None = None
 
     def as_dict(self) -> dict:
@@ -245,20 +248,34 @@ def _refuse_shared_databases(database_url: str) -> None:
 
 
 class Bench:
-    """One benchmark run: a temp instance, migrated and seeded, and helpers to start servers.
+    """One benchmark run: a temp instance, migrated and seeded, the bare baseline server, and
+    helpers to start more servers and measure them.
 
-    Use as a context manager; everything it made (temp folder, servers) is gone afterwards.
+    Use as a context manager; everything it made (servers, temp folder) is gone afterwards.
     """
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._tempdir: tempfile.TemporaryDirectory | None = None
         self.workdir: Path | None = None
         self.env: dict[str, str] = {}
+        self.bare_url: str | None = None
+        self.bare_runs: list[Measurement] = []
+        self._cleanup = ExitStack()
 
     def __enter__(self) -> Bench:
-        self._tempdir = tempfile.TemporaryDirectory(prefix="coworking-bench-")
-        self.workdir = Path(self._tempdir.name)
+        try:
+            self._prepare()
+        except BaseException:
+            self._cleanup.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._cleanup.close()
+
+    def _prepare(self) -> None:
+        tempdir = self._cleanup.enter_context(tempfile.TemporaryDirectory(prefix="coworking-bench-"))
+        self.workdir = Path(tempdir)
         database_url = self.settings.database_url or f"sqlite:///{self.workdir / 'bench.sqlite'}"
         _refuse_shared_databases(database_url)
         self.env = {
@@ -271,11 +288,9 @@ class Bench:
         progress(f"Preparing {urlsplit(database_url).scheme} database: db upgrade, seed-demo")
         self.flask("db", "upgrade")
         self.flask("seed-demo")
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._tempdir is not None:
-            self._tempdir.cleanup()
+        # Registered after the temp folder, so it is stopped before the folder goes.
+        base_url = self._cleanup.enter_context(self.server("bench.hello_app:app"))
+        self.bare_url = base_url + "/hello"
 
     def flask(self, *args: str) -> str:
         """Run ``flask --app coworking ARGS`` against the bench instance; returns its stdout."""
@@ -299,29 +314,47 @@ class Bench:
         """The real app, exactly as production starts it (``gunicorn wsgi:app``)."""
         return self.server("wsgi:app")
 
+    def _wrk(self, url: str, headers: dict[str, str] | None, duration: int) -> str:
+        return run_wrk(url, duration=duration, settings=self.settings, headers=headers)
+
     def measure(self, name: str, url: str, headers: dict[str, str] | None = None) -> Measurement:
-        """Warm up, then timed wrk runs (the median of ``repeat``). The URL must answer 200 first."""
+        """Measure ``url`` against the bare baseline, alternating the two in each round.
+
+        Alternating means both see the same background load, so the ratio of each round holds
+        even on a busy machine; the result is the median round. The URL must answer 200 first,
+        or the figure would measure error pages.
+        """
         status, body = http_get(url, headers)
         if status != 200:
             raise BenchError(f"{name}: GET {url} answered {status}, not 200:\n{body[:500].decode(errors='replace')}")
         if self.settings.warmup:
-            run_wrk(url, duration=self.settings.warmup, settings=self.settings, headers=headers)
-        runs = []
+            self._wrk(self.bare_url, None, self.settings.warmup)
+            self._wrk(url, headers, self.settings.warmup)
+        rounds = []
         for number in range(1, self.settings.repeat + 1):
-            progress(f"Measuring {name} for {self.settings.duration}s ({number}/{self.settings.repeat})")
-            report = run_wrk(url, duration=self.settings.duration, settings=self.settings, headers=headers)
-            runs.append(parse_wrk_output(name, report))
-        return median_run(runs)
+            progress(f"Measuring {name} against bare Flask, {self.settings.duration}s each "
+                     f"(round {number}/{self.settings.repeat})")
+            bare = parse_wrk_output(BARE_NAME, self._wrk(self.bare_url, None, self.settings.duration))
+            run = parse_wrk_output(name, self._wrk(url, headers, self.settings.duration))
+            self.bare_runs.append(bare)
+            run.bare_requests_per_sec = bare.requests_per_sec
+            run.ratio_to_bare = run.requests_per_sec / bare.requests_per_sec
+            rounds.append(run)
+        return median_run(rounds, key="ratio_to_bare")
 
-    def measure_bare_hello(self) -> Measurement:
-        """The baseline every other figure is divided by: bench/hello_app.py, same gunicorn settings."""
-        with self.server("bench.hello_app:app") as base_url:
-            return self.measure("bare Flask hello", base_url + "/hello")
+    def bare_summary(self) -> Measurement:
+        """The baseline row: the median of every bare run this benchmark run made."""
+        if not self.bare_runs:
+            raise BenchError("no benchmark was measured")
+        bare = median_run(self.bare_runs)
+        bare.bare_requests_per_sec = bare.requests_per_sec
+        bare.ratio_to_bare = 1.0
+        return bare
 
 
-def median_run(runs: list[Measurement]) -> Measurement:
-    """The run with the median requests per second (the lower middle one of an even count)."""
-    ordered = sorted(runs, key=lambda run: run.requests_per_sec)
+def median_run(runs: list[Measurement], key: str = "requests_per_sec") -> Measurement:
+    """The run with the median ``key`` (the lower middle one of an even count)."""
+    ordered = sorted(runs, key=lambda run: getattr(run, key))
     return ordered[(len(ordered) - 1) // 2]
 
 

@@ -1,7 +1,8 @@
 """Run the benchmarks and print a table: ``python bench/run.py [NAME ...]`` (``make bench``).
 
-Every run first measures a bare Flask "hello" app under the same gunicorn settings; each entry's
-ratio is its requests per second divided by that baseline's. The database is a temporary SQLite
+A bare Flask "hello" app runs beside the app under the same gunicorn settings; each entry is
+measured in rounds alternating with it, and its ratio is its requests per second divided by the
+bare app's in the same round (the median round is shown). The database is a temporary SQLite
 file, migrated and seeded with the real CLI, unless ``--database-url`` names another (PostgreSQL:
 give it a database of its own, it gets migrated and seeded). Servers listen on 127.0.0.1 only
 and are stopped even when something fails. Figures are recorded in docs/benchmarks.md.
@@ -9,6 +10,7 @@ and are stopped even when something fails. Figures are recorded in docs/benchmar
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -40,7 +42,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk open connections (default 16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--repeat", type=int, default=1, help="timed runs per entry; the median is kept (default 1)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds per entry, each alternating it with the bare app; the median is kept (default 1)")
     parser.add_argument("--database-url", help="run against this database instead of a temporary SQLite file")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
@@ -57,24 +59,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def run_benchmarks(names: list[str], settings: Settings) -> list[Measurement]:
     with Bench(settings) as bench:
-        baseline = bench.measure_bare_hello()
-        results = [baseline]
+        results = []
         for name in names:
             results += BENCHMARKS[name](bench)
-    for result in results:
-        result.ratio_to_bare = result.requests_per_sec / baseline.requests_per_sec
-    return results
+        return [bench.bare_summary(), *results]
 
 
 def table(results: list[Measurement]) -> str:
     """A Markdown table: readable in a terminal and pasted as-is into docs/benchmarks.md."""
     lines = [
-        "| benchmark | req/s | ratio to bare | avg latency | p99 latency | non-2xx |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| benchmark | req/s | bare req/s, same round | ratio to bare | avg latency | p99 latency | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         lines.append(
-            f"| {result.name} | {result.requests_per_sec:,.0f} | {result.ratio_to_bare:.3f} "
+            f"| {result.name} | {result.requests_per_sec:,.0f} | {result.bare_requests_per_sec:,.0f} "
+            f"| {result.ratio_to_bare:.3f} "
             f"| {result.latency_avg_ms:.2f} ms | {result.latency_p99_ms:.2f} ms | {result.non_2xx + result.socket_errors} |"
         )
     return "\n".join(lines)
@@ -91,8 +91,14 @@ def header(settings: Settings, machine: dict) -> str:
     ])
 
 
+def stop_cleanly_on_sigterm() -> None:
+    """SIGTERM becomes SystemExit, so the servers and temp files are cleaned up as on Ctrl-C."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    stop_cleanly_on_sigterm()
     if args.list:
         for name, benchmark in BENCHMARKS.items():
             print(f"{name}: {sys.modules[benchmark.__module__].__doc__.strip().splitlines()[0]}")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import load_config
+from config import instance_dir, load_config
 from coworking import transactions  # noqa: F401  (SQLite pragmas and BEGIN handling)
 from coworking.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -15,10 +16,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         __name__,
         template_folder="../templates",
         static_folder="../static",
-        instance_relative_config=True,
+        instance_path=str(instance_dir().resolve()),
     )
     app.config.from_mapping(load_config(test_config))
     logging.basicConfig(level=logging.INFO)
+    if app.config.get("PROXY_COUNT"):
+        # Behind a proxy: real client IPs for rate limits, https for generated links.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

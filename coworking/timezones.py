@@ -10,7 +10,7 @@ Rules, because wall clocks are not continuous:
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
@@ -24,7 +24,7 @@ class NonexistentLocalTime(ValueError):
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 

@@ -38,6 +38,7 @@ from coworking.hubs.services import (
     get_space_in_hub,
     list_hubs,
     list_spaces,
+    normalise_currency,
     update_hub,
     update_space,
 )
@@ -116,7 +117,7 @@ def rates_in_minor_units(values: dict, hub: Hub) -> dict:
     for name in ("hourly_rate", "daily_rate"):
         if name in values:
             money = values.pop(name)
-            if money.get("currency", hub.currency) != hub.currency:
+            if normalise_currency(money.get("currency", hub.currency)) != hub.currency:
                 message = f"Rates at this hub are in {hub.currency}."
                 raise ApiError(422, message, {f"{name}.currency": message})
             values[f"{name}_minor"] = money["amount_minor"]

@@ -137,7 +137,7 @@ def test_a_manager_adds_a_space(client, hub, token_of):
         "name": " Boardroom ",
         "capacity": 10,
         "hourly_rate": {"amount_minor": 2500, "currency": "GBP"},
-        "daily_rate": {"amount_minor": 15000},
+        "daily_rate": {"amount_minor": 15000, "currency": "gbp"},
         "amenities": ["screen"],
     }
 

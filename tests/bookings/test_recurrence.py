@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -139,7 +140,7 @@ def test_expansion_keeps_to_its_rule_its_end_and_the_horizon(recurrence, horizon
     else:
         assert len(dates) == recurrence.count
     if recurrence.freq == "daily":
-        assert all((later - earlier).days == recurrence.interval for earlier, later in zip(dates, dates[1:]))
+        assert all((later - earlier).days == recurrence.interval for earlier, later in pairwise(dates))
     elif recurrence.freq == "weekly":
         assert all(day.weekday() in recurrence.weekdays for day in dates)
         if recurrence.interval == 1 and dates:
@@ -149,7 +150,7 @@ def test_expansion_keeps_to_its_rule_its_end_and_the_horizon(recurrence, horizon
     else:
         assert all(day.weekday() == recurrence.weekday and is_nth_weekday(day, recurrence.nth) for day in dates)
         months = [day.year * 12 + day.month for day in dates]
-        assert all(later - earlier == recurrence.interval for earlier, later in zip(months, months[1:]))
+        assert all(later - earlier == recurrence.interval for earlier, later in pairwise(months))
 
 
 @settings(max_examples=100, deadline=None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import pairwise
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from coworking.bookings.models import Booking
-from coworking.bookings.rules import desk_windows, overlaps
 from coworking.bookings.policy import effective_policy
+from coworking.bookings.rules import desk_windows, overlaps
 from coworking.bookings.services import availability, book_space, free_intervals
 from coworking.extensions import db
 from coworking.hubs.services import set_opening_hours
@@ -373,7 +374,7 @@ def test_free_intervals_and_bookings_exactly_tile_the_opening_hours(day):
     assert all(opens_at <= a < b <= closes_at for a, b in free)
     assert free == sorted(free)
     # Each gap is as large as it can be: two free intervals never touch.
-    assert all(earlier[1] < later[0] for earlier, later in zip(free, free[1:]))
+    assert all(earlier[1] < later[0] for earlier, later in pairwise(free))
 
 
 def test_no_opening_hours_means_no_free_time():

@@ -102,4 +102,5 @@ def test_production_with_secret_and_database_starts_with_secure_cookies(environm
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://coworking:secret@db.example.org/coworking"
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["REMEMBER_COOKIE_SECURE"] is True
+    assert settings["PREFERRED_URL_SCHEME"] == "https"
     assert not (tmp_path / "instance").exists()  # no key file, no SQLite: nothing guessed
