@@ -14,10 +14,10 @@ MEMBER_EMAIL = "alice@example.org"
 def run(bench: Bench) -> list[Measurement]:
     token = bench.api_token(MEMBER_EMAIL)
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    with bench.app_server() as base_url:
-        url = f"{base_url}/api/v1/hubs/{HUB_SLUG}/spaces"
-        _check_lists_spaces(url, headers)
-        return [bench.measure(f"GET /api/v1/hubs/{HUB_SLUG}/spaces", url, headers)]
+    path = f"/api/v1/hubs/{HUB_SLUG}/spaces"
+    with bench.app_server() as server:
+        _check_lists_spaces(server.url + path, headers)
+        return [bench.measure(f"GET {path}", server, path, headers)]
 
 
 def _check_lists_spaces(url: str, headers: dict[str, str]) -> None:

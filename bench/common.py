@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 BARE_NAME = "bare Flask hello (baseline)"
+BARE_PATH = "/hello"
 WRK_INSTALL_HINT = (
     "wrk (the load generator) is not installed. On Debian or Ubuntu: "
     "`apt-get update && apt-get install -y wrk` (as root, or with sudo)."
@@ -71,6 +72,8 @@ class Measurement:
     # The bare app's figure from the same round, and this figure divided by it.
     bare_requests_per_sec: float | None = None
     ratio_to_bare: float | None = None
+    # CPU the server's processes spent per request: steadier than req/s on a shared machine.
+    server_cpu_ms_per_request: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,6 +95,7 @@ def machine_info() -> dict:
     except OSError:
         pass
     return {
+        "started": time.strftime("%Y-%m-%d %H:%M %Z"),
         "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "cpu_model": cpu_model,
         "ram_gib": ram_gib,
@@ -216,9 +220,48 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running gunicorn: where it answers, and its master's pid (its workers are the children)."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers (user + system)."""
+        return sum(_cpu_seconds(pid) for pid in [self.pid, *_children(self.pid)])
+
+
+def _stat_fields(pid: int) -> list[str]:
+    # The command name (field 2) may hold spaces, so split after its closing parenthesis.
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()
+
+
+def _children(parent: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat_fields(int(entry.name))[1]) == parent:
+                    pids.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+    return pids
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = _stat_fields(pid)
+    except OSError:
+        return 0.0
+    # utime and stime are fields 14 and 15 of /proc/PID/stat, i.e. 11 and 12 after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def gunicorn_server(app_spec: str, *, env: dict[str, str], settings: Settings, log_dir: Path):
-    """Serve ``app_spec`` (e.g. ``wsgi:app``) on a free loopback port; yields the base URL."""
+    """Serve ``app_spec`` (e.g. ``wsgi:app``) on a free loopback port; yields a Server."""
     port = free_port()
     log_path = log_dir / f"gunicorn-{app_spec.replace(':', '-')}-{port}.log"
     command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--bind", f"{LOOPBACK}:{port}",
@@ -228,9 +271,9 @@ def gunicorn_server(app_spec: str, *, env: dict[str, str], settings: Settings, l
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:
-        base_url = f"http://{LOOPBACK}:{port}"
-        _wait_until_listening(base_url, process, log_path)
-        yield base_url
+        server = Server(url=f"http://{LOOPBACK}:{port}", pid=process.pid)
+        _wait_until_listening(server.url, process, log_path)
+        yield server
     finally:
         _stop(process)
 
@@ -258,7 +301,7 @@ class Bench:
         self.settings = settings
         self.workdir: Path | None = None
         self.env: dict[str, str] = {}
-        self.bare_url: str | None = None
+        self.bare_server: Server | None = None
         self.bare_runs: list[Measurement] = []
         self._cleanup = ExitStack()
 
@@ -289,8 +332,7 @@ class Bench:
         self.flask("db", "upgrade")
         self.flask("seed-demo")
         # Registered after the temp folder, so it is stopped before the folder goes.
-        base_url = self._cleanup.enter_context(self.server("bench.hello_app:app"))
-        self.bare_url = base_url + "/hello"
+        self.bare_server = self._cleanup.enter_context(self.server("bench.hello_app:app"))
 
     def flask(self, *args: str) -> str:
         """Run ``flask --app coworking ARGS`` against the bench instance; returns its stdout."""
@@ -314,28 +356,34 @@ class Bench:
         """The real app, exactly as production starts it (``gunicorn wsgi:app``)."""
         return self.server("wsgi:app")
 
-    def _wrk(self, url: str, headers: dict[str, str] | None, duration: int) -> str:
-        return run_wrk(url, duration=duration, settings=self.settings, headers=headers)
+    def _load(self, name: str, server: Server, path: str, headers: dict[str, str] | None) -> Measurement:
+        """One timed wrk run, with the server's CPU time per request."""
+        cpu_before = server.cpu_seconds()
+        report = run_wrk(server.url + path, duration=self.settings.duration, settings=self.settings, headers=headers)
+        cpu_used = server.cpu_seconds() - cpu_before
+        result = parse_wrk_output(name, report)
+        result.server_cpu_ms_per_request = 1000 * cpu_used / max(result.requests, 1)
+        return result
 
-    def measure(self, name: str, url: str, headers: dict[str, str] | None = None) -> Measurement:
-        """Measure ``url`` against the bare baseline, alternating the two in each round.
+    def measure(self, name: str, server: Server, path: str, headers: dict[str, str] | None = None) -> Measurement:
+        """Measure ``server`` at ``path`` against the bare baseline, alternating the two in each round.
 
         Alternating means both see the same background load, so the ratio of each round holds
         even on a busy machine; the result is the median round. The URL must answer 200 first,
         or the figure would measure error pages.
         """
-        status, body = http_get(url, headers)
+        status, body = http_get(server.url + path, headers)
         if status != 200:
-            raise BenchError(f"{name}: GET {url} answered {status}, not 200:\n{body[:500].decode(errors='replace')}")
+            raise BenchError(f"{name}: GET {path} answered {status}, not 200:\n{body[:500].decode(errors='replace')}")
         if self.settings.warmup:
-            self._wrk(self.bare_url, None, self.settings.warmup)
-            self._wrk(url, headers, self.settings.warmup)
+            run_wrk(self.bare_server.url + BARE_PATH, duration=self.settings.warmup, settings=self.settings)
+            run_wrk(server.url + path, duration=self.settings.warmup, settings=self.settings, headers=headers)
         rounds = []
         for number in range(1, self.settings.repeat + 1):
             progress(f"Measuring {name} against bare Flask, {self.settings.duration}s each "
                      f"(round {number}/{self.settings.repeat})")
-            bare = parse_wrk_output(BARE_NAME, self._wrk(self.bare_url, None, self.settings.duration))
-            run = parse_wrk_output(name, self._wrk(url, headers, self.settings.duration))
+            bare = self._load(BARE_NAME, self.bare_server, BARE_PATH, None)
+            run = self._load(name, server, path, headers)
             self.bare_runs.append(bare)
             run.bare_requests_per_sec = bare.requests_per_sec
             run.ratio_to_bare = run.requests_per_sec / bare.requests_per_sec
@@ -361,7 +409,6 @@ def median_run(runs: list[Measurement], key: str = "requests_per_sec") -> Measur
 def json_report(settings: Settings, machine: dict, results: list[Measurement]) -> str:
     return json.dumps(
         {
-            "date": time.strftime("%Y-%m-%d"),
             "machine": machine,
             "settings": {**asdict(settings), "database_url": _hide_password(settings.database_url)},
             "results": [result.as_dict() for result in results],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -68,13 +67,14 @@ def run_benchmarks(names: list[str], settings: Settings) -> list[Measurement]:
 def table(results: list[Measurement]) -> str:
     """A Markdown table: readable in a terminal and pasted as-is into docs/benchmarks.md."""
     lines = [
-        "| benchmark | req/s | bare req/s, same round | ratio to bare | avg latency | p99 latency | non-2xx |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| benchmark | req/s | bare req/s, same round | ratio to bare | server CPU per request "
+        "| avg latency | p99 latency | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         lines.append(
             f"| {result.name} | {result.requests_per_sec:,.0f} | {result.bare_requests_per_sec:,.0f} "
-            f"| {result.ratio_to_bare:.3f} "
+            f"| {result.ratio_to_bare:.3f} | {result.server_cpu_ms_per_request:.2f} ms "
             f"| {result.latency_avg_ms:.2f} ms | {result.latency_p99_ms:.2f} ms | {result.non_2xx + result.socket_errors} |"
         )
     return "\n".join(lines)
@@ -83,7 +83,7 @@ def table(results: list[Measurement]) -> str:
 def header(settings: Settings, machine: dict) -> str:
     database = "PostgreSQL (--database-url)" if settings.database_url else "SQLite (temporary file)"
     return "\n".join([
-        f"Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"Date: {machine['started']}",
         f"Machine: {machine['nproc']} CPUs, {machine['cpu_model']}, {machine['ram_gib']} GiB RAM; "
         f"Python {machine['python']}; {machine['wrk']}; load average {machine['load_average_1m']} at the start",
         f"Settings: {settings.describe()}; database: {database}",

@@ -2,23 +2,28 @@
 
 pysqlite, left to itself, starts a transaction only at the first write, so a "check the slot
 is free, then insert" sequence runs its check *outside* the write transaction and two
-requests can both pass the check. We follow SQLAlchemy's documented recipe: switch off
-pysqlite's own transaction handling and emit BEGIN ourselves, as ``BEGIN IMMEDIATE`` when a
-write path asks for the lock (``ensure_write_lock``), so the check and the write are one
-serialised transaction. PostgreSQL needs none of this: its constraints do the work.
+requests can both pass the check. Following SQLAlchemy's documented recipe we switch off
+pysqlite's own transaction handling and emit BEGIN ourselves:
+
+- a write path that checks before it writes calls ``ensure_write_lock`` first, which starts
+  ``BEGIN IMMEDIATE``: the check and the write become one serialised transaction;
+- any other write (or savepoint) starts ``BEGIN IMMEDIATE`` just before its first statement,
+  waiting on ``busy_timeout`` for the lock instead of failing;
+- reads outside a write run in autocommit, each seeing the latest committed data, as pysqlite's
+  default did. (A deferred read transaction that later writes fails at once with "database is
+  locked" when another connection wrote meanwhile; this avoids that trap.)
+
+PostgreSQL needs none of this: its constraints and row locks do the work.
 """
 from __future__ import annotations
 
 import sqlite3
-from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
-_want_immediate: ContextVar[bool] = ContextVar("sqlite_want_immediate", default=False)
-WRITE_LOCKED = "sqlite_write_locked"
-_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
 
 @event.listens_for(Engine, "connect")
@@ -35,41 +40,22 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_on_begin(connection):
-    if connection.dialect.name != "sqlite":
-        return
-    immediate = _want_immediate.get()
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-    connection.info[WRITE_LOCKED] = immediate
+def _begin_immediate_if_idle(dbapi_connection: sqlite3.Connection) -> None:
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _sqlite_note_writes(connection, cursor, statement, parameters, context, executemany):
-    # Once a transaction has written, SQLite holds the write lock until it ends.
+def _sqlite_lock_before_writing(connection, cursor, statement, parameters, context, executemany):
     if connection.dialect.name == "sqlite" and statement.lstrip().upper().startswith(_WRITE_VERBS):
-        connection.info[WRITE_LOCKED] = True
+        _begin_immediate_if_idle(cursor.connection)
 
 
 def ensure_write_lock(session: Session) -> None:
-    """Make the session's transaction a serialised write transaction before checking and writing.
-
-    On SQLite: if the transaction so far only read, it is rolled back (nothing is lost; loaded
-    objects reload) and begun again with BEGIN IMMEDIATE. Pending unflushed changes there would
-    be lost, so that is refused as a programming error. On other databases: nothing to do.
-    """
+    """Hold the database's write lock from here to the commit, so a check and the write that
+    depends on it cannot be interleaved with another writer. SQLite only; elsewhere a no-op."""
     if isinstance(session, scoped_session):
         session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
-    if session.in_transaction():
-        if session.connection().info.get(WRITE_LOCKED):
-            return
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("ensure_write_lock() called with unflushed changes in a read transaction")
-        session.rollback()
-    token = _want_immediate.set(True)
-    try:
-        session.connection()
-    finally:
-        _want_immediate.reset(token)
+    _begin_immediate_if_idle(session.connection().connection.dbapi_connection)

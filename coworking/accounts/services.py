@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coworking.accounts.models import ApiToken, AuthSession, HubRole, PasswordReset, Role, User
@@ -85,8 +86,13 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False)
     if find_user_by_email(email) is not None:
         raise AccountError(EMAIL_TAKEN, "email")
     user = User(email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as error:
+        # Two sign-ups with one email at the same moment: the unique index decides.
+        raise AccountError(EMAIL_TAKEN, "email") from error
     return user
 
 
