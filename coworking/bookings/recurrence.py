@@ -54,6 +54,20 @@ class Recurrence:
             "count": self.count,
         }
 
+    @classmethod
+    def from_json(cls, rule: dict) -> Recurrence:
+        """The recurrence a series stored with ``to_json``."""
+        return cls(
+            freq=rule["freq"],
+            starts_on=date.fromisoformat(rule["starts_on"]),
+            interval=rule.get("interval", 1),
+            weekdays=tuple(rule.get("weekdays") or ()),
+            nth=rule.get("nth"),
+            weekday=rule.get("weekday"),
+            until=date.fromisoformat(rule["until"]) if rule.get("until") else None,
+            count=rule.get("count"),
+        )
+
     def describe(self) -> str:
         every = "" if self.interval == 1 else f" {self.interval}"
         if self.freq == "daily":

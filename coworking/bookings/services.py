@@ -286,7 +286,7 @@ def book_space(
     return booking
 
 
-def book_any_desk(hub: Hub, member: User, starts_at: datetime, ends_at: datetime, *, booked_by: User, now: datetime | None = None, override_rules: bool = False) -> Booking:
+def book_any_desk(hub: Hub, member: User, starts_at: datetime, ends_at: datetime, *, booked_by: User, now: datetime | None = None, override_rules: bool = False, note: str = "") -> Booking:
     """Book whichever desk is free (in name order); NoDeskFree when none is."""
     ensure_write_lock(db.session)
     desks = list(
@@ -302,7 +302,7 @@ def book_any_desk(hub: Hub, member: User, starts_at: datetime, ends_at: datetime
         if desk.id in busy:
             continue
         try:
-            return book_space(desk, member, starts_at, ends_at, booked_by=booked_by, now=now, override_rules=override_rules)
+            return book_space(desk, member, starts_at, ends_at, booked_by=booked_by, now=now, override_rules=override_rules, note=note)
         except BookingConflict:
             continue  # taken by someone else in the meantime: try the next desk
         except BookingRulesBroken as refusal:

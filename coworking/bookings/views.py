@@ -160,7 +160,8 @@ def chosen_space(form, hub: Hub, kinds: tuple[str, ...]) -> Space | str | None:
     space_id = form.space.space_id()
     space = hub_services.get_space_in_hub(hub, space_id) if space_id is not None else None
     if space is None or space.kind not in kinds:
-        add_error(form, "space", f"Choose a {' or '.join(kinds)} in {hub.name}.")
+        what = " or ".join(kinds) if len(kinds) < 3 else "space"
+        add_error(form, "space", f"Choose a {what} in {hub.name}.")
         return None
     return space
 
@@ -310,28 +311,32 @@ def desk_times(form: DeskBookingForm, hub: Hub, policy: Policy) -> tuple[tuple[d
     return (starts_at, ends_at), 200
 
 
+def book_a_desk(hub: Hub, desk: Space | str, member: User, times: tuple[datetime, datetime], override: bool) -> Booking:
+    if desk == ANY_DESK:
+        return services.book_any_desk(hub, member, *times, booked_by=me(), override_rules=override)
+    return services.book_space(desk, member, *times, booked_by=me(), override_rules=override)
+
+
 @bp.route("/hubs/<slug>/book/desk", methods=["GET", "POST"])
 @login_required
 def book_desk(slug: str):
     hub = hub_services.get_hub_or_404(slug)
-    policy = hub_policy(hub)
     form = DeskBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "desk"], any_desk=True)
-    form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), policy))
+    form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), hub_policy(hub)))
     status = None
     if form.validate_on_submit():
-        space, member = chosen_space(form, hub, ("desk",)), member_for(form, hub)
-        times, status = desk_times(form, hub, policy)
-        if space is not None and member is not None and times is not None:
-            override = wants_override(form, hub)
-            if space == ANY_DESK:
-                booking, status = submit_booking(form, lambda: services.book_any_desk(hub, member, *times, booked_by=me(), override_rules=override))
-            else:
-                booking, status = submit_booking(form, lambda: services.book_space(space, member, *times, booked_by=me(), override_rules=override))
-            if booking is not None:
-                return booked(booking)
-        elif status == 200:
-            status = 400
+        desk, member = chosen_space(form, hub, ("desk",)), member_for(form, hub)
+        status = 400
+        if desk is not None and member is not None:
+            # A named desk may have its own half-day split; "any desk" goes by the hub's.
+            policy = effective_policy(desk) if isinstance(desk, Space) else hub_policy(hub)
+            times, status = desk_times(form, hub, policy)
+            if times is not None:
+                override = wants_override(form, hub)
+                booking, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override))
+                if booking is not None:
+                    return booked(booking)
     return page("bookings/book_desk.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub))
 
 
@@ -394,7 +399,8 @@ def recurrence_error(form: SeriesForm, error: RecurrenceError) -> None:
 def book_series(slug: str):
     hub = hub_services.get_hub_or_404(slug)
     data = booking_form_data(hub)
-    form = SeriesForm(data={"starts_on": data["day"], **{k: v for k, v in data.items() if k != "day"}})
+    first = data.pop("day")
+    form = SeriesForm(data={"starts_on": first, "weekdays": [first.weekday()], "weekday": first.weekday(), **data})
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind in ("desk", "room")])
     starts, ends = day_times(hub, None, hub_policy(hub).slot_minutes)
     form.starts.set_times(starts)

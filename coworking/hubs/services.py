@@ -170,7 +170,7 @@ def set_opening_hours(hub: Hub, weekday: int, opens_at: time | None, closes_at: 
     return hours
 
 
-def set_week_hours(hub: Hub, week: list[DayHours]) -> None:
+def set_week_hours(hub: Hub, week: list[DayHours]) -> list[OpeningHours]:
     """Set several weekdays' hours at once: every day is checked first, so one bad day changes nothing."""
     problems = {}
     for day in week:
@@ -180,8 +180,7 @@ def set_week_hours(hub: Hub, week: list[DayHours]) -> None:
             problems[day.weekday] = error.message
     if problems:
         raise WeekHoursError(problems)
-    for day in week:
-        set_opening_hours(hub, day.weekday, day.opens_at, day.closes_at, closed=day.closed)
+    return [set_opening_hours(hub, day.weekday, day.opens_at, day.closes_at, closed=day.closed) for day in week]
 
 
 def add_closure(hub: Hub, starts_on: date, ends_on: date, reason: str) -> Closure:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from coworking.extensions import db
 from coworking.hubs import services
@@ -24,6 +25,7 @@ from coworking.hubs.forms import (
 from coworking.hubs.models import WEEKDAYS, Hub
 from coworking.permissions import check_manages, require_admin
 from coworking.timezones import all_timezones, local_today
+from coworking.transactions import ensure_write_lock
 
 bp = Blueprint("hubs", __name__)
 NEW_HUB_DEFAULTS = {"timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV", "payment_terms_days": 14}
@@ -38,6 +40,31 @@ def initial(values):
     """Stored values fill a form only when it is first shown; a POST is judged on what it sent,
     so a field left out of a submission is empty rather than silently kept."""
     return values if request.method == "GET" else None
+
+
+def save(form, service, *args, refused=None, **kwargs):
+    """Call a hub service and commit once; return its result, or None when it refused.
+
+    A refusal (HubError) is shown on the form, beside its field unless ``refused`` shows it
+    otherwise. The services check before they write; an IntegrityError means two requests
+    raced for the same slug or name, and the database's constraint kept it true.
+    """
+    ensure_write_lock(db.session)  # on SQLite the service's checks and its write are one transaction
+    try:
+        result = service(*args, **kwargs)
+        db.session.commit()
+    except services.HubError as error:
+        db.session.rollback()
+        if refused is not None:
+            refused(error)
+        else:
+            add_error(form, error.field, error.message)
+        return None
+    except IntegrityError:
+        db.session.rollback()
+        add_error(form, None, "Someone else made a clashing change at the same moment. Nothing was saved; try again.")
+        return None
+    return result
 
 
 def managed_hub(slug: str) -> Hub:
@@ -90,13 +117,8 @@ def admin_hubs():
 def create_hub():
     form = NewHubForm(data=initial(NEW_HUB_DEFAULTS))
     if form.validate_on_submit():
-        values = form.hub_values()
-        try:
-            hub = services.create_hub(form.slug.data, values.pop("name"), **values)
-        except services.HubError as error:
-            add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        hub = save(form, services.create_hub, form.slug.data, **form.hub_values())
+        if hub is not None:
             flash(f"{hub.name} is created. Give someone the manager role next.", "success")
             return redirect(url_for("hubs.roles", slug=hub.slug))
     return form_page("hubs/new_hub.html", form=form, **timezone_context())
@@ -108,12 +130,8 @@ def roles(slug: str):
     hub = services.get_hub_or_404(slug)
     form = GrantRoleForm()
     if form.validate_on_submit():
-        try:
-            hub_role = services.grant_role_by_email(hub, form.email.data, form.role.data)
-        except services.HubError as error:
-            add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        hub_role = save(form, services.grant_role_by_email, hub, form.email.data, form.role.data)
+        if hub_role is not None:
             flash(f"{hub_role.user.name} is now {hub_role.role} of {hub.name}.", "success")
             return redirect(url_for("hubs.roles", slug=hub.slug))
     return form_page("hubs/roles.html", hub=hub, form=form, people=services.list_hub_roles(hub))
@@ -139,12 +157,7 @@ def edit(slug: str):
     hub = managed_hub(slug)
     form = HubDetailsForm(obj=initial(hub))
     if form.validate_on_submit():
-        try:
-            services.update_hub(hub, **form.hub_values())
-        except services.HubError as error:
-            add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, services.update_hub, hub, **form.hub_values()) is not None:
             flash("The hub's details are saved.", "success")
             return redirect(url_for("hubs.edit", slug=hub.slug))
     return form_page("hubs/edit.html", hub=hub, form=form, **timezone_context())
@@ -156,12 +169,7 @@ def hours(slug: str):
     hub = managed_hub(slug)
     form = OpeningHoursForm(data=initial(OpeningHoursForm.data_for(hub)))
     if form.validate_on_submit():
-        try:
-            services.set_week_hours(hub, form.week())
-        except services.WeekHoursError as error:
-            form.show_day_errors(error.problems)
-        else:
-            db.session.commit()
+        if save(form, services.set_week_hours, hub, form.week(), refused=lambda error: form.show_day_errors(error.problems)) is not None:
             flash("Opening hours are saved.", "success")
             return redirect(url_for("hubs.hours", slug=hub.slug))
     return form_page("hubs/hours.html", hub=hub, form=form)
@@ -173,12 +181,7 @@ def closures(slug: str):
     hub = managed_hub(slug)
     form = ClosureForm()
     if form.validate_on_submit():
-        try:
-            services.add_closure(hub, form.starts_on.data, form.ends_on.data, form.reason.data)
-        except services.HubError as error:
-            add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, services.add_closure, hub, form.starts_on.data, form.ends_on.data, form.reason.data) is not None:
             flash("The closure is added.", "success")
             return redirect(url_for("hubs.closures", slug=hub.slug))
     return form_page("hubs/closures.html", hub=hub, form=form, today=local_today(hub.timezone))
@@ -210,13 +213,8 @@ def new_space(slug: str):
     hub = managed_hub(slug)
     form = SpaceForm(currency=hub.currency, data=initial(SpaceForm.data_for(None, hub.currency)))
     if form.validate_on_submit():
-        values = form.space_values()
-        try:
-            space = services.add_space(hub, values.pop("kind"), values.pop("name"), **values)
-        except services.HubError as error:
-            add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        space = save(form, services.add_space, hub, **form.space_values())
+        if space is not None:
             flash(f"{space.name} is added.", "success")
             return redirect(url_for("hubs.spaces", slug=hub.slug))
     return form_page("hubs/space_form.html", hub=hub, form=form, space=None)
@@ -231,12 +229,7 @@ def edit_space(slug: str, space_id: int):
         abort(404)
     form = SpaceForm(currency=hub.currency, data=initial(SpaceForm.data_for(space, hub.currency)))
     if form.validate_on_submit():
-        try:
-            services.update_space(space, **form.space_values())
-        except services.HubError as error:
-            add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, services.update_space, space, **form.space_values()) is not None:
             flash(f"{space.name} is saved.", "success")
             return redirect(url_for("hubs.spaces", slug=hub.slug))
     return form_page("hubs/space_form.html", hub=hub, form=form, space=space)

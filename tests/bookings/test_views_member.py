@@ -587,3 +587,27 @@ def test_a_first_time_visitor_with_two_hubs_chooses_one(client, logged_in, hub, 
     make_hub("away", "Away Hub")
     page = page_text(client.get("/book"))
     assert "/hubs/here/book" in page and "/hubs/away/book" in page
+
+
+# --- the grid's pure helpers ----------------------------------------------------------------
+
+def test_time_choices_start_on_the_grid_even_when_the_hub_opens_off_it():
+    from datetime import time
+
+    from coworking.bookings.grid import time_choices
+
+    assert time_choices(time(8, 10), time(9, 0), 15) == [time(8, 15), time(8, 30), time(8, 45), time(9, 0)]
+
+
+def test_row_cells_merge_runs_of_free_time_and_of_one_booking():
+    from datetime import datetime, timezone
+
+    from coworking.bookings.grid import row_cells
+
+    def utc(hhmm: str) -> datetime:
+        return datetime(2027, 3, 1, int(hhmm[:2]), int(hhmm[3:]), tzinfo=timezone.utc)
+
+    booking = Booking(starts_at=utc("09:00"), ends_at=utc("10:30"))
+    cells = row_cells([booking], utc("08:00"), utc("12:00"), 30)
+    assert [(c.booking is booking, c.columns) for c in cells] == [(False, 2), (True, 3), (False, 3)]
+    assert (cells[1].starts_at, cells[1].ends_at) == (utc("09:00"), utc("10:30"))

@@ -17,24 +17,15 @@ def error_beside(page: str, field_id: str) -> str | None:
 
 def stored_row(model, row_id: int) -> dict:
     """The row as the database holds it now (bypassing the session's identity map)."""
-    fresh_snapshot()
     table = model.__table__
     return dict(db.session.execute(sa.select(table).where(table.c.id == row_id)).mappings().one())
 
 
 def stored_rows(model, **where) -> list[dict]:
     """The rows as the database holds them now, by id."""
-    fresh_snapshot()
     table = model.__table__
     query = sa.select(table).order_by(table.c.id)
     for column, value in where.items():
         query = query.where(table.c[column] == value)
     return [dict(row) for row in db.session.execute(query).mappings()]
 
-
-def fresh_snapshot() -> None:
-    """End the test's own read transaction, so the next query sees what requests committed.
-
-    (SQLite in WAL mode keeps showing a reader the snapshot its transaction started with.)
-    """
-    db.session.rollback()
