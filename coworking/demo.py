@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from coworking.accounts import services as accounts
 from coworking.accounts.models import Role, User
 from coworking.extensions import db
@@ -92,4 +94,20 @@ def seed_demo() -> list[DemoLogin]:
         label = "network admin" if is_admin else (f"{role.value}, {hub_slug}" if role else "member")
         logins.append(DemoLogin(email, label))
     db.session.flush()
+    _seed_bookings(by_slug)
     return logins
+
+
+def _seed_bookings(by_slug: dict[str, Hub]) -> None:
+    from coworking.bookings.demo import seed_hub_bookings
+
+    members = [accounts.find_user_by_email(email) for email, *_ in USERS if email.split("@")[0] in {"alice", "bob", "carol"}]
+    for hub in by_slug.values():
+        manager = next(role.user for role in _roles_of(hub) if role.role == Role.MANAGER.value)
+        seed_hub_bookings(hub, members, manager)
+
+
+def _roles_of(hub: Hub):
+    from coworking.accounts.models import HubRole
+
+    return db.session.scalars(sa.select(HubRole).where(HubRole.hub_id == hub.id)).all()

@@ -36,9 +36,12 @@ NOTE_LENGTH = 500
 
 # --- fields ---------------------------------------------------------------------------------
 
-def record_id(**kwargs) -> fields.Integer:
-    """The id of a stored row: a whole number the database can hold (so a huge one is a 422, not a 500)."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INTEGER), **kwargs)
+def record_id(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """The id of a stored row: a whole number the database can hold (so a huge one is a 422, not a 500).
+
+    In JSON it must be a number (``"12"`` is refused); in a query string it is text (``strict=False``).
+    """
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_INTEGER), **kwargs)
 
 
 class Instant(fields.AwareDateTime):
@@ -367,6 +370,7 @@ class SeriesBookedSchema(SeriesDetailSchema):
 
 class SeriesCancelQuerySchema(ReasonSchema):
     from_booking = record_id(
+        strict=False,
         metadata={"description": "Cancel this booking of the series and those after it (else all upcoming ones)"}
     )
 

@@ -16,8 +16,10 @@ import pytest
 
 from coworking.accounts.models import Role
 from coworking.accounts.services import create_api_token, grant_role
+from coworking.bookings.services import book_space
 from coworking.extensions import db
 from coworking.hubs.services import add_closure
+from coworking.timezones import combine_local
 from tests.conftest import Auth, post_form
 
 ROLES = ("anonymous", "member", "other_manager", "manager", "admin")
@@ -94,6 +96,36 @@ for endpoint, path in (
 declare("hubs.spaces", "GET", "/hubs/{hub}/spaces", MANAGER)
 declare("hubs.delete_closure", "POST", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
 
+# bookings
+STAFF = MANAGER  # manager or staff of this hub, or admin
+declare("bookings.start", "GET", "/book", MEMBER)
+declare("bookings.grid", "GET", "/hubs/{hub}/book", MEMBER)
+for endpoint, path in (
+    ("bookings.book_desk", "/hubs/{hub}/book/desk"),
+    ("bookings.book_room", "/hubs/{hub}/book/room"),
+    ("bookings.book_series", "/hubs/{hub}/book/series"),
+):
+    declare(endpoint, "GET", path, MEMBER)
+    declare(endpoint, "POST", path, MEMBER)
+declare("bookings.mine", "GET", "/bookings", MEMBER)
+declare("bookings.show", "GET", "/bookings/{booking}", OWNER)
+declare("bookings.ics", "GET", "/bookings/{booking}.ics", OWNER)
+declare("bookings.cancel", "POST", "/bookings/{booking}/cancel", OWNER)
+for endpoint, path in (
+    ("bookings.manage_day", "/hubs/{hub}/bookings/day"),
+    ("bookings.manage_week", "/hubs/{hub}/bookings/week"),
+    ("bookings.manage_list", "/hubs/{hub}/bookings"),
+    ("bookings.export_csv", "/hubs/{hub}/bookings.csv"),
+):
+    declare(endpoint, "GET", path, STAFF)
+for endpoint, path in (
+    ("bookings.new_block", "/hubs/{hub}/blocks/new"),
+    ("bookings.rules", "/hubs/{hub}/booking-rules"),
+    ("bookings.space_rules", "/hubs/{hub}/spaces/{space}/booking-rules"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+    declare(endpoint, "POST", path, MANAGER)
+
 # API (bearer tokens; anonymous means no token)
 API_PUBLIC = PUBLIC
 declare("api-docs.openapi_json", "GET", "/api/v1/openapi.json", API_PUBLIC, api=True)
@@ -132,9 +164,10 @@ def test_no_declaration_is_stale(app):
 @pytest.fixture
 def world(make_hub, make_space, make_user, make_manager):
     """Hub 'here' with a space and a closure; hub 'there'; one user per role, with API tokens."""
-    from datetime import date, timedelta
+    from datetime import date, time, timedelta
 
     here, there = make_hub(slug="here"), make_hub(slug="there")
+    next_monday = date.today() + timedelta(days=7 - date.today().weekday() + 7)
     space = make_space(here, "room", "Room A")
     other_space = make_space(there, "room", "Room B")
     closure = add_closure(here, date.today() + timedelta(days=30), date.today() + timedelta(days=31), "Works")
@@ -147,6 +180,13 @@ def world(make_hub, make_space, make_user, make_manager):
     staff_member = make_user(email="staff@example.org")
     grant_role(staff_member, here, Role.STAFF)
     member_token, _ = create_api_token(people["member"], "member's token")
+    booking = book_space(
+        space,
+        people["member"],
+        combine_local(next_monday, time(10, 0), here.timezone),
+        combine_local(next_monday, time(11, 0), here.timezone),
+        booked_by=people["member"],
+    )
     tokens = {name: create_api_token(user, "access test")[1] for name, user in people.items()}
     db.session.commit()
     return {
@@ -158,6 +198,7 @@ def world(make_hub, make_space, make_user, make_manager):
             "other_space": other_space.id,
             "closure": closure.id,
             "token": member_token.id,
+            "booking": booking.id,
             "user": staff_member.id,
             "reset": "no-such-reset-token",
         },

@@ -1,0 +1,105 @@
+"""Demo bookings, so a newcomer's grids and lists show real use: the past and next few weeks,
+a weekly recurring series, a cancelled booking and a maintenance block."""
+from __future__ import annotations
+
+import random
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+
+from coworking.accounts.models import User
+from coworking.bookings import services
+from coworking.bookings.models import Booking
+from coworking.bookings.recurrence import Recurrence
+from coworking.extensions import db
+from coworking.hubs.models import Hub, Space
+from coworking.timezones import combine_local, local_today
+
+PAST_DAYS, FUTURE_DAYS = 14, 21
+
+
+def hub_has_bookings(hub: Hub) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count(Booking.id)).join(Space).where(Space.hub_id == hub.id)
+    ) > 0
+
+
+def _open_days(hub: Hub, today: date):
+    for offset in range(-PAST_DAYS, FUTURE_DAYS + 1):
+        day = today + timedelta(days=offset)
+        if hub.hours_on(day.weekday()) is not None and hub.closure_on(day) is None:
+            yield day
+
+
+def _book(space: Space, member: User, day: date, start: time, end: time, *, by: User):
+    """Book as if on the day before, so past demo bookings pass the "not in the past" rule."""
+    starts_at = combine_local(day, start, space.hub.timezone)
+    ends_at = combine_local(day, end, space.hub.timezone)
+    try:
+        return services.book_space(
+            space, member, starts_at, ends_at, booked_by=by,
+            now=starts_at - timedelta(days=1), notify=False,
+        )
+    except services.BookingError:
+        return None  # a demo clash or rule: skip that one
+
+
+def seed_hub_bookings(hub: Hub, members: list[User], manager: User) -> None:
+    """Fill one hub's past and coming weeks; does nothing if the hub already has bookings."""
+    if hub_has_bookings(hub):
+        return
+    rng = random.Random(hub.slug)  # the same demo every time
+    today = local_today(hub.timezone)
+    desks = [s for s in hub.spaces if s.kind == "desk" and s.active]
+    rooms = [s for s in hub.spaces if s.kind == "room" and s.active]
+    _seed_series(hub, rooms, members[0], today)
+    _seed_cancellation(hub, desks, members[-1], today, manager)
+    _seed_block(hub, rooms, today, manager)
+    for day in _open_days(hub, today):
+        hours = hub.hours_on(day.weekday())
+        for desk in desks:
+            if rng.random() < 0.55:
+                _book(desk, rng.choice(members), day, hours.opens_at, hours.closes_at, by=manager)
+        for room in rooms:
+            for start_hour in (9, 11, 14, 16):
+                if rng.random() < 0.4:
+                    _book(room, rng.choice(members), day, time(start_hour), time(start_hour + 1, 30), by=manager)
+
+
+def _seed_series(hub: Hub, rooms: list[Space], member: User, today: date) -> None:
+    if not rooms:
+        return
+    first_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    recurrence = Recurrence("weekly", first_tuesday, weekdays=(1,), count=8)
+    services.book_series(
+        rooms[0], member, recurrence, time(8, 0), time(9, 0),
+        booked_by=member, skip_conflicts=True,
+    )
+
+
+def _seed_cancellation(hub: Hub, desks: list[Space], member: User, today: date, manager: User) -> None:
+    for offset in range(3, 14):
+        day = today + timedelta(days=offset)
+        hours = hub.hours_on(day.weekday())
+        if hours is None:
+            continue
+        for desk in desks:
+            booking = _book(desk, member, day, hours.opens_at, hours.closes_at, by=member)
+            if booking is not None:
+                services.cancel_booking(booking, by=manager, reason="Desk needed for a community event", notify=False)
+                return
+
+
+def _seed_block(hub: Hub, rooms: list[Space], today: date, manager: User) -> None:
+    for offset in range(7, 21):
+        day = today + timedelta(days=offset)
+        hours = hub.hours_on(day.weekday())
+        if hours is None or not rooms:
+            continue
+        starts_at = combine_local(day, time(17, 0), hub.timezone)
+        ends_at = combine_local(day, hours.closes_at, hub.timezone)
+        try:
+            services.block_space(rooms[-1], starts_at, ends_at, "Deep clean and new carpet", by=manager)
+            return
+        except services.BookingError:
+            continue
