@@ -7,7 +7,7 @@ default ``RAISE``), so a misspelt field is an error rather than silently ignored
 from __future__ import annotations
 
 from flask import url_for
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from coworking.accounts.models import Role
 from coworking.hubs.models import SpaceKind
@@ -37,6 +37,10 @@ def whole_number(**kwargs) -> fields.Integer:
 # --- errors and paging ----------------------------------------------------------------------
 
 class ErrorDetailSchema(Schema):
+    class Meta:
+        # Some errors carry more: "rules" (every broken booking rule), "occurrences" (a series).
+        unknown = INCLUDE
+
     code = fields.Str(required=True, metadata={"example": "validation_error"})
     message = fields.Str(required=True, metadata={"description": "A sentence for a person"})
     fields = fields.Dict(

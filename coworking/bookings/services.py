@@ -320,6 +320,8 @@ def move_booking(booking: Booking, starts_at: datetime, ends_at: datetime, *, by
         raise NotAllowed("You can only change your own bookings.")
     if not booking.is_confirmed:
         raise NotCancellable("A cancelled booking cannot be changed.")
+    if booking.is_block:
+        raise BookingRulesBroken(["A block cannot be moved: cancel it and block the new period."])
     if not by.works_at(booking.hub):
         # Otherwise moving a booking to next week would be a way round the cancellation cutoff.
         cutoff = effective_policy(booking.space).cancellation_cutoff_minutes
@@ -496,6 +498,9 @@ def cancel_series(series: BookingSeries, *, by: User, from_booking: Booking | No
             continue
         if from_booking is not None and booking.starts_at < from_booking.starts_at:
             continue
+        refusal = cancellation_refusal(booking, by, now=now)
+        if isinstance(refusal, NotCancellable) and booking is not from_booking:
+            continue  # too close to start for a member to cancel: it stays, the rest go
         cancelled.append(cancel_booking(booking, by=by, reason=reason, now=now, notify=False))
     if cancelled and series.member is not None and series.member_id != by.id:
         _queue_cancellation_notice(cancelled[0], count=len(cancelled))

@@ -16,7 +16,8 @@ import pytest
 
 from coworking.accounts.models import Role
 from coworking.accounts.services import create_api_token, grant_role
-from coworking.bookings.services import book_space
+from coworking.bookings.recurrence import Recurrence
+from coworking.bookings.services import book_series, book_space
 from coworking.extensions import db
 from coworking.hubs.services import add_closure
 from coworking.timezones import combine_local
@@ -46,13 +47,14 @@ class Route:
     path: str  # with {hub}, {space}, {other_space}, {closure}, {token}, {user}, {reset} placeholders
     access: dict
     api: bool = False
+    body: dict | None = None  # an API body good enough to get past validation to the access check
 
 
 ACCESS: dict[tuple[str, str], Route] = {}
 
 
-def declare(endpoint: str, method: str, path: str, access: dict, api: bool = False) -> None:
-    ACCESS[(endpoint, method)] = Route(method, path, access, api)
+def declare(endpoint: str, method: str, path: str, access: dict, api: bool = False, body: dict | None = None) -> None:
+    ACCESS[(endpoint, method)] = Route(method, path, access, api, body)
 
 
 # accounts
@@ -138,6 +140,16 @@ declare("api.hub_spaces", "POST", "/api/v1/hubs/{hub}/spaces", MANAGER, api=True
 declare("api.hub_space", "GET", "/api/v1/hubs/{hub}/spaces/{space}", MEMBER, api=True)
 declare("api.hub_space", "PATCH", "/api/v1/hubs/{hub}/spaces/{space}", MANAGER, api=True)
 
+declare("bookings_api.availability", "GET", "/api/v1/hubs/{hub}/availability?date={day}", MEMBER, api=True)
+declare("bookings_api.bookings", "GET", "/api/v1/bookings", MEMBER, api=True)
+declare("bookings_api.bookings", "POST", "/api/v1/bookings", MEMBER, api=True)
+declare("bookings_api.booking", "GET", "/api/v1/bookings/{booking}", OWNER, api=True)
+declare("bookings_api.booking", "PATCH", "/api/v1/bookings/{booking}", OWNER, api=True, body={"space_id": "{space}"})
+declare("bookings_api.booking", "DELETE", "/api/v1/bookings/{booking}", OWNER, api=True)
+declare("bookings_api.booking_series", "POST", "/api/v1/booking-series", MEMBER, api=True)
+declare("bookings_api.one_series", "GET", "/api/v1/booking-series/{series}", OWNER, api=True)
+declare("bookings_api.one_series", "DELETE", "/api/v1/booking-series/{series}", OWNER, api=True)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -187,6 +199,10 @@ def world(make_hub, make_space, make_user, make_manager):
         combine_local(next_monday, time(11, 0), here.timezone),
         booked_by=people["member"],
     )
+    series, _ = book_series(
+        space, people["member"], Recurrence("weekly", next_monday, weekdays=(1,), count=2),
+        time(14, 0), time(15, 0), booked_by=people["member"],
+    )
     tokens = {name: create_api_token(user, "access test")[1] for name, user in people.items()}
     db.session.commit()
     return {
@@ -199,6 +215,8 @@ def world(make_hub, make_space, make_user, make_manager):
             "closure": closure.id,
             "token": member_token.id,
             "booking": booking.id,
+            "series": series.id,
+            "day": next_monday.isoformat(),
             "user": staff_member.id,
             "reset": "no-such-reset-token",
         },
@@ -218,13 +236,22 @@ def outcome(response, api: bool) -> str:
     return "ok"
 
 
+def filled_body(route: Route, world) -> dict:
+    body = {}
+    for key, value in (route.body or {}).items():
+        if isinstance(value, str) and value.startswith("{"):
+            value = world["values"][value.strip("{}")]
+        body[key] = value
+    return body
+
+
 def request_as(client, role: str, route: Route, world, path: str):
     headers = {}
     if route.api:
         if role != "anonymous":
             headers["Authorization"] = f"Bearer {world['tokens'][role]}"
         if route.method in ("POST", "PATCH", "PUT", "DELETE"):
-            return client.open(path, method=route.method, json={}, headers=headers)
+            return client.open(path, method=route.method, json=filled_body(route, world), headers=headers)
         return client.open(path, method=route.method, headers=headers)
     if role != "anonymous":
         response = Auth(client).login(world["people"][role])
