@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, time
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,7 +28,7 @@ class Hub(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
     currency: Mapped[str] = mapped_column(sa.String(3), default="GBP")
     address: Mapped[str] = mapped_column(sa.Text, default="")
-    vat_number: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    vat_number: Mapped[str | None] = mapped_column(sa.String(32))
     invoice_prefix: Mapped[str] = mapped_column(sa.String(16), default="INV")
     payment_terms_days: Mapped[int] = mapped_column(default=14)
 
@@ -76,6 +75,9 @@ class Space(db.Model):
     daily_rate_minor: Mapped[int] = mapped_column(default=0)
     amenities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A public calendar feed of this space shows only "Booked", or the booker's first name.
+    feed_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    feed_shows_first_name: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     hub: Mapped[Hub] = relationship(back_populates="spaces")
 
@@ -100,8 +102,8 @@ class OpeningHours(db.Model):
     hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id", ondelete="CASCADE"))
     weekday: Mapped[int] = mapped_column()
     closed: Mapped[bool] = mapped_column(default=False)
-    opens_at: Mapped[Optional[time]] = mapped_column(sa.Time)
-    closes_at: Mapped[Optional[time]] = mapped_column(sa.Time)
+    opens_at: Mapped[time | None] = mapped_column(sa.Time)
+    closes_at: Mapped[time | None] = mapped_column(sa.Time)
 
     hub: Mapped[Hub] = relationship(back_populates="opening_hours")
 
