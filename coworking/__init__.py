@@ -63,11 +63,13 @@ def _migrations_dir():
 def register_blueprints(app: Flask) -> None:
     from coworking.accounts.views import bp as accounts_bp
     from coworking.bookings.views import bp as bookings_bp
+    from coworking.feeds.views import bp as feeds_bp
     from coworking.hubs.views import bp as hubs_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(hubs_bp)
     app.register_blueprint(bookings_bp)
+    app.register_blueprint(feeds_bp)
 
     from coworking.api import register_api
 

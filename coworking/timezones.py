@@ -55,7 +55,21 @@ def combine_local(day: date, at: time, zone_name: str) -> datetime:
     return local_to_utc(datetime.combine(day, at), zone_name)
 
 
+def combine_local_or_later(day: date, at: time, zone_name: str) -> datetime:
+    """Like combine_local, but a wall time lost to the clocks going forward is moved forward by
+    the gap (a hub "opening at 02:30" on that night opens at 03:30). For opening hours, never
+    for what a person asked to book."""
+    try:
+        return combine_local(day, at, zone_name)
+    except NonexistentLocalTime:
+        # fold=0 reads the lost time with the offset from before the change: past the gap.
+        local = datetime.combine(day, at).replace(tzinfo=zone(zone_name), fold=0)
+        return local.astimezone(timezone.utc)
+
+
 def utc_to_local(instant: datetime, zone_name: str) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("utc_to_local needs an aware datetime, not a naive one")
     return instant.astimezone(zone(zone_name))
 
 

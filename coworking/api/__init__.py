@@ -9,6 +9,7 @@ from coworking.extensions import api, csrf
 def register_api(app: Flask) -> None:
     from coworking.api.auth import register_token_auth
     from coworking.api.bookings import blp as bookings_blp
+    from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
     from coworking.api.schemas import ErrorSchema
     from coworking.api.views import blp as core_blp
@@ -20,7 +21,7 @@ def register_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (core_blp, bookings_blp):
+    for blueprint in (core_blp, bookings_blp, feeds_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     register_token_auth(app)

@@ -32,6 +32,7 @@ from coworking.mail import queue_mail
 from coworking.timezones import (
     NonexistentLocalTime,
     combine_local,
+    combine_local_or_later,
     local_day_bounds,
     local_today,
     utc_to_local,
@@ -609,7 +610,11 @@ def opening_window(hub: Hub, day: date) -> tuple[datetime | None, datetime | Non
     hours = hub.hours_on(day.weekday())
     if hours is None:
         return None, None, "Closed"
-    return combine_local(day, hours.opens_at, hub.timezone), combine_local(day, hours.closes_at, hub.timezone), None
+    return (
+        combine_local_or_later(day, hours.opens_at, hub.timezone),
+        combine_local_or_later(day, hours.closes_at, hub.timezone),
+        None,
+    )
 
 
 def free_intervals(opens_at, closes_at, bookings: list[Booking]) -> list[tuple[datetime, datetime]]:

@@ -1,0 +1,236 @@
+"""Calendar feeds (the .ics URLs calendar apps poll) and the pages that show their links.
+
+Feed URLs answer with a fixed plain-text 404 for every link that does not work (wrong, revoked,
+a manager's link after they left the hub, a space that is not public), so a probe learns nothing.
+A conditional request is answered from one aggregate query (304) without building anything; a
+changed feed is built once and its body cached until it changes again.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
+
+from coworking.accounts.services import hash_secret
+from coworking.api.schemas import MAX_INTEGER
+from coworking.extensions import db, limiter
+from coworking.feeds import services
+from coworking.feeds.forms import ResetFeedsForm, SpaceFeedForm
+from coworking.feeds.links import closures_link, private_link, public_space_link
+from coworking.feeds.models import FeedKind
+from coworking.hubs.models import Hub, Space
+from coworking.hubs.services import get_hub_by_slug, get_hub_or_404, get_space_in_hub
+from coworking.permissions import check_manages, check_works_at
+
+bp = Blueprint("feeds", __name__)
+log = logging.getLogger(__name__)
+
+NOT_FOUND = "There is no calendar at this address.\n"
+MAX_AGE = 300
+RESET_DONE = (
+    "Your calendar links are reset: the old ones stopped working just now. "
+    "Subscribe again with the new links below."
+)
+
+
+# --- serving feeds --------------------------------------------------------------------------
+
+def feed_rate_limit() -> str:
+    return current_app.config["FEED_RATE_LIMIT"]
+
+
+def token_key() -> str:
+    # Per link, not per client address; hashed so the limiter's storage never holds a live link.
+    return "feed-token:" + hash_secret(str(request.view_args.get("token", "")))[:32]
+
+
+def space_key() -> str:
+    return f"feed-space:{request.view_args.get('space_id')}"
+
+
+def closures_key() -> str:
+    return f"feed-closures:{request.view_args.get('slug')}"
+
+
+def not_found() -> Response:
+    """The one answer for every feed link that does not work: the same bytes, whatever the reason."""
+    return Response(NOT_FOUND, status=404, mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+
+def is_fresh(version: services.FeedVersion) -> bool:
+    """Does the client's copy match? If-None-Match, when sent, decides alone (RFC 9110)."""
+    if request.if_none_match:
+        return request.if_none_match.star_tag or request.if_none_match.contains_weak(version.etag)
+    since = request.if_modified_since
+    return since is not None and version.last_modified <= since
+
+
+def commit_quietly() -> None:
+    """Keep the cached body and the link's last use; if the database is too busy to write them
+    now, the feed is served all the same and the next request tries again."""
+    try:
+        db.session.commit()
+    except OperationalError:
+        log.warning("Could not store a feed's cache or last use; serving it anyway", exc_info=True)
+        db.session.rollback()
+
+
+def serve(feed: services.Feed) -> Response:
+    base_url = current_app.config["BASE_URL"]
+    window = services.feed_window()
+    version = services.feed_version(feed, window, base_url)
+    if is_fresh(version):
+        response = Response(status=304)
+    else:
+        body = services.feed_body(feed, window, version, base_url)
+        response = Response(body, content_type="text/calendar; charset=utf-8")
+        response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
+    commit_quietly()
+    response.set_etag(version.etag)
+    response.last_modified = version.last_modified
+    response.headers["Cache-Control"] = f"{'public' if feed.is_public else 'private'}, max-age={MAX_AGE}"
+    return response
+
+
+@bp.route("/feeds/<token>.ics")
+@limiter.limit(feed_rate_limit, key_func=token_key)
+def private_feed(token: str):
+    found = services.find_live_token(token)
+    if found is None:
+        return not_found()
+    return serve(services.feed_for_token(found))
+
+
+@bp.route("/feeds/spaces/<int:space_id>.ics")
+@limiter.limit(feed_rate_limit, key_func=space_key)
+def public_space_feed(space_id: int):
+    space = db.session.get(Space, space_id) if space_id <= MAX_INTEGER else None
+    feed = services.public_space_feed(space)
+    if feed is None:
+        return not_found()
+    return serve(feed)
+
+
+@bp.route("/feeds/hubs/<slug>/closures.ics")
+@limiter.limit(feed_rate_limit, key_func=closures_key)
+def hub_closures_feed(slug: str):
+    hub = get_hub_by_slug(slug)
+    if hub is None:
+        return not_found()
+    return serve(services.closures_feed(hub))
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+def secret_page(html: str, status: int = 200) -> Response:
+    """A page showing live feed links: never kept by a browser or proxy cache."""
+    response = current_app.make_response((html, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def me():
+    return current_user._get_current_object()
+
+
+# --- the member's page ----------------------------------------------------------------------
+
+@bp.route("/profile/calendar")
+@login_required
+def mine():
+    token = services.get_or_create_token(me(), FeedKind.MEMBER)
+    member_link = private_link(token)
+    db.session.commit()
+    return secret_page(
+        render_template(
+            "feeds/mine.html",
+            member_link=member_link,
+            staff_hubs=services.staff_hubs(me()),
+            reset_form=ResetFeedsForm(),
+        )
+    )
+
+
+@bp.route("/profile/calendar/reset", methods=["POST"])
+@login_required
+def reset():
+    services.reset_tokens(me())
+    db.session.commit()
+    flash(RESET_DONE, "success")
+    return redirect(url_for("feeds.mine"))
+
+
+# --- a hub's feeds, for its managers and staff ----------------------------------------------
+
+def staff_hub(slug: str) -> Hub:
+    hub = get_hub_or_404(slug)
+    check_works_at(current_user, hub)
+    return hub
+
+
+def space_form(space: Space, **kwargs) -> SpaceFeedForm:
+    return SpaceFeedForm(prefix=f"space-{space.id}", **kwargs)
+
+
+@bp.route("/hubs/<slug>/feeds")
+@login_required
+def hub_feeds(slug: str):
+    hub = staff_hub(slug)
+    tokens = services.staff_feed_tokens(me(), hub)
+    manages = me().manages(hub)
+    rows = [
+        {
+            "space": space,
+            "link": private_link(token),
+            "public_link": public_space_link(space),
+            "form": space_form(space, obj=space) if manages else None,
+        }
+        for space, token in tokens.spaces
+    ]
+    hub_link = private_link(tokens.hub_token)
+    db.session.commit()
+    return secret_page(
+        render_template(
+            "feeds/hub.html",
+            hub=hub,
+            hub_link=hub_link,
+            closures_link=closures_link(hub),
+            rows=rows,
+            manages=manages,
+            reset_form=ResetFeedsForm(),
+        )
+    )
+
+
+@bp.route("/hubs/<slug>/feeds/reset", methods=["POST"])
+@login_required
+def hub_reset(slug: str):
+    hub = staff_hub(slug)
+    services.reset_tokens(me())
+    db.session.commit()
+    flash(RESET_DONE, "success")
+    return redirect(url_for("feeds.hub_feeds", slug=hub.slug))
+
+
+@bp.route("/hubs/<slug>/feeds/spaces/<int:space_id>", methods=["POST"])
+@login_required
+def space_visibility(slug: str, space_id: int):
+    hub = get_hub_or_404(slug)
+    check_manages(current_user, hub)
+    space = get_space_in_hub(hub, space_id) if space_id <= MAX_INTEGER else None
+    if space is None:
+        abort(404)
+    form = space_form(space)
+    form.validate_on_submit()  # two checkboxes: nothing can be invalid (CSRF is checked app-wide)
+    services.set_space_feed_visibility(
+        space, public=form.feed_public.data, shows_first_name=form.feed_shows_first_name.data
+    )
+    db.session.commit()
+    if space.feed_public:
+        shown = "the booker's first name" if space.feed_shows_first_name else "“Booked”"
+        flash(f"The feed of {space.name} is public: it shows {shown} and nothing else.", "success")
+    else:
+        flash(f"The feed of {space.name} is private: its public link no longer works.", "success")
+    return redirect(url_for("feeds.hub_feeds", slug=hub.slug) + f"#space-{space.id}")
