@@ -128,3 +128,26 @@ def test_unknown_zones_are_refused_plainly(name):
     assert not is_timezone(name)
     with pytest.raises(ValueError, match="Unknown time zone"):
         zone(name)
+
+
+def test_opening_hours_on_a_lost_wall_time_move_past_the_gap():
+    from datetime import date, time
+
+    from coworking.timezones import combine_local_or_later
+
+    # New York skips 02:00-03:00 on 14 March 2027: a hub "opening at 02:30" opens at 03:30 EDT.
+    opens = combine_local_or_later(date(2027, 3, 14), time(2, 30), "America/New_York")
+    assert opens.isoformat() == "2027-03-14T07:30:00+00:00"
+    # An ordinary time is unchanged.
+    assert combine_local_or_later(date(2027, 3, 15), time(9), "America/New_York").hour == 13
+
+
+def test_utc_to_local_refuses_a_naive_datetime():
+    from datetime import datetime
+
+    import pytest
+
+    from coworking.timezones import utc_to_local
+
+    with pytest.raises(ValueError, match="aware"):
+        utc_to_local(datetime(2027, 1, 1, 9), "Europe/London")

@@ -1,0 +1,107 @@
+"""/api/v1/me/feeds: your calendar subscription links, and resetting them.
+
+Each link comes as ``{"url": "https://…/feeds/<token>.ics", "webcal": "webcal://…"}``. Space and
+hub links (with members' names) are listed for the hubs where you hold a role; they stop working
+when you lose it. Resetting revokes every link you have at once and answers with new ones.
+"""
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from coworking.api.auth import current_api_user
+from coworking.extensions import db
+from coworking.feeds import services
+from coworking.feeds.links import closures_link, private_link, public_space_link
+from coworking.feeds.models import FeedKind
+from coworking.transactions import ensure_write_lock
+
+blp = Blueprint(
+    "feeds_api",
+    __name__,
+    description="Your calendar subscription (iCalendar feed) links. Anyone holding a link can read "
+    "its feed without a token, so treat links as secrets; reset them if one leaks.",
+)
+
+
+def documents_errors(*statuses: int):
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+class LinkSchema(Schema):
+    url = fields.Url(required=True, metadata={"description": "Paste into Google Calendar (“From URL”) or Outlook"})
+    webcal = fields.Str(required=True, metadata={"description": "The same feed as webcal://, which Apple Calendar opens"})
+
+
+class SpaceFeedSchema(Schema):
+    hub = fields.Str(required=True, metadata={"description": "The hub's slug"})
+    space_id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    link = fields.Nested(LinkSchema, required=True, metadata={"description": "Private: every booking with the member's name"})
+    public = fields.Nested(
+        LinkSchema, allow_none=True, required=True,
+        metadata={"description": "The public feed (\"Booked\" or first names only), or null while the space's feed is private"},
+    )
+
+
+class HubFeedSchema(Schema):
+    hub = fields.Str(required=True, metadata={"description": "The hub's slug"})
+    name = fields.Str(required=True)
+    link = fields.Nested(LinkSchema, required=True, metadata={"description": "Private: every booking of the hub"})
+    closures = fields.Nested(LinkSchema, required=True, metadata={"description": "Public: the hub's closures and blocked periods"})
+
+
+class FeedsSchema(Schema):
+    member = fields.Nested(LinkSchema, required=True, metadata={"description": "Your own bookings, 90 days back to a year ahead"})
+    spaces = fields.List(fields.Nested(SpaceFeedSchema), required=True)
+    hubs = fields.List(fields.Nested(HubFeedSchema), required=True)
+
+
+def feeds_body(user) -> dict:
+    """The user's links, creating any that do not exist yet."""
+    body = {"member": private_link(services.get_or_create_token(user, FeedKind.MEMBER)), "spaces": [], "hubs": []}
+    for hub in services.staff_hubs(user):
+        tokens = services.staff_feed_tokens(user, hub)
+        body["hubs"].append({"hub": hub.slug, "name": hub.name, "link": private_link(tokens.hub_token), "closures": closures_link(hub)})
+        body["spaces"].extend(
+            {"hub": hub.slug, "space_id": space.id, "name": space.name, "link": private_link(token), "public": public_space_link(space)}
+            for space, token in tokens.spaces
+        )
+    return body
+
+
+@blp.route("/me/feeds", endpoint="my_feeds")
+class MyFeeds(MethodView):
+    @blp.response(200, FeedsSchema)
+    @documents_errors(401)
+    def get(self):
+        """Your calendar feed links (made the first time you ask)"""
+        ensure_write_lock(db.session)
+        body = feeds_body(current_api_user())
+        db.session.commit()
+        return body
+
+
+@blp.route("/me/feeds/reset", endpoint="reset_feeds")
+class ResetFeeds(MethodView):
+    @blp.response(200, FeedsSchema)
+    @documents_errors(401, 415)
+    def post(self):
+        """Reset your calendar feed links: every old one stops working at once
+
+        Send an empty JSON object (`{}`). The answer holds your new links.
+        """
+        ensure_write_lock(db.session)
+        user = current_api_user()
+        services.reset_tokens(user)
+        body = feeds_body(user)
+        db.session.commit()
+        return body
