@@ -235,8 +235,10 @@ def get_or_create_token(user: User, kind: FeedKind | str, hub: Hub | None = None
         .order_by(FeedToken.id)
         .limit(1)
     )
-    if token is not None:
+    if token is not None and _derives_from_current_key(token):
         return token
+    if token is not None:
+        token.revoked_at = utcnow()  # made under an old SECRET_KEY: its link no longer works
     # The hash needs the row's id, so the row goes in with a placeholder that can never match
     # a link (links are base64url, without ":"), then gets its real hash.
     token = FeedToken(
@@ -254,6 +256,13 @@ def get_or_create_token(user: User, kind: FeedKind | str, hub: Hub | None = None
     return token
 
 
+def _derives_from_current_key(token: FeedToken, raw: str | None = None) -> bool:
+    expected = raw_token(token)
+    if raw is not None:
+        return hmac.compare_digest(raw, expected)
+    return hmac.compare_digest(token.token_hash, hash_secret(expected))
+
+
 def find_live_token(raw: str, now: datetime | None = None) -> FeedToken | None:
     """The token a link names, if it still works: not revoked, its user active, and for a
     space or hub feed, its user still manager or staff of that hub. None otherwise."""
@@ -266,6 +275,8 @@ def find_live_token(raw: str, now: datetime | None = None) -> FeedToken | None:
     )
     if token is None or token.is_revoked or not token.user.active:
         return None
+    if not _derives_from_current_key(token, raw):
+        return None  # SECRET_KEY changed since the link was made: every old link ends
     if token.kind == FeedKind.SPACE.value and not token.user.works_at(token.space.hub):
         return None
     if token.kind == FeedKind.HUB.value and not token.user.works_at(token.hub):

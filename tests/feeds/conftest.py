@@ -1,0 +1,109 @@
+"""Feed fixtures: the bookings fixtures (hub "here", a room, desks, a member), a manager, links
+to each kind of feed, and helpers that parse a feed back and expand it with a second library."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+import recurring_ical_events
+from icalendar import Calendar
+
+from coworking.accounts.models import Role
+from coworking.extensions import db
+from coworking.feeds import services
+from coworking.feeds.models import FeedKind
+from coworking.timezones import combine_local
+from coworking.types import utcnow
+from tests.bookings.conftest import *  # noqa: F403  (hub "here", room, desks, member, book ...)
+
+
+@pytest.fixture
+def manager(hub, make_manager):
+    return make_manager(hub, email="manager@example.org", name="Maggie Manager")
+
+
+@pytest.fixture
+def staff(hub, make_manager):
+    return make_manager(hub, Role.STAFF, email="staff@example.org", name="Sam Staff")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(email="admin@example.org", name="Ada Admin", is_admin=True)
+
+
+@pytest.fixture
+def place(admin):
+    """place(space, who, starts_at, ends_at, now=None): a booking a network admin makes for ``who``,
+    rules overridden, so tests can put bookings anywhere in the feed's window (even the past)."""
+    from coworking.bookings.services import book_space
+
+    def make(space, who, starts_at, ends_at, *, now: datetime | None = None, note: str = ""):
+        booking = book_space(
+            space, who, starts_at, ends_at, booked_by=admin, override_rules=True, now=now, note=note, notify=False
+        )
+        db.session.commit()
+        return booking
+
+    return make
+
+
+@pytest.fixture
+def feed_path(app):
+    """feed_path(user, kind="member", hub=None, space=None): the path of the user's private feed."""
+
+    def make(user, kind: str = "member", hub=None, space=None) -> str:
+        token = services.get_or_create_token(user, FeedKind(kind), hub=hub, space=space)
+        raw = services.raw_token(token)
+        db.session.commit()
+        return f"/feeds/{raw}.ics"
+
+    return make
+
+
+def local(day: date, hhmm: str, zone_name: str) -> datetime:
+    hours, minutes = map(int, hhmm.split(":"))
+    return combine_local(day, time(hours, minutes), zone_name)
+
+
+def parse(response) -> Calendar:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return Calendar.from_ical(response.data)
+
+
+def window_bounds(today: date | None = None) -> tuple[datetime, datetime]:
+    window = services.feed_window(datetime.combine(today, time(12), tzinfo=timezone.utc) if today else None)
+    return window.starts_at - timedelta(days=2), window.ends_at + timedelta(days=2)
+
+
+def expanded(calendar: Calendar) -> dict[str, object]:
+    """Every event in the feed's window, as recurring-ical-events expands it, by UID."""
+    start, end = window_bounds()
+    return {str(event["UID"]): event for event in recurring_ical_events.of(calendar).between(start, end)}
+
+
+def events_by_uid(calendar: Calendar) -> dict[str, object]:
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def uid(booking) -> str:
+    return f"booking-{booking.id}@coworking-hub"
+
+
+def clock_changes(zone_name: str, first: date, last: date) -> list[date]:
+    """The local dates between first and last on which the zone's clocks change."""
+    tz = ZoneInfo(zone_name)
+    days = []
+    day = first
+    while day <= last:
+        today_offset = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+        tomorrow_offset = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).utcoffset()
+        if today_offset != tomorrow_offset:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def today_utc() -> date:
+    return utcnow().date()

@@ -1,0 +1,57 @@
+"""The one-off .ics of a single booking (the download, and the confirmation email's attachment)."""
+from __future__ import annotations
+
+import base64
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from icalendar import Calendar
+
+from coworking.extensions import db
+from coworking.feeds.ical import booking_ics
+from coworking.mail import OutboxMessage
+from tests.feeds.conftest import local, today_utc
+
+
+def test_the_download_is_one_event_with_its_time_zone(client, auth, member, place, room, hub):
+    day = today_utc() + timedelta(days=3)
+    booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
+    auth.login(member)
+    response = client.get(f"/bookings/{booking.id}.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.data
+    assert body.count(b"\n") == body.count(b"\r\n")
+    calendar = Calendar.from_ical(body)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert calendar["VERSION"] == "2.0"
+    [zone] = calendar.timezones
+    assert zone["TZID"] == "Europe/London"
+    assert body.index(b"BEGIN:VTIMEZONE") < body.index(b"BEGIN:VEVENT")
+    assert len(zone.subcomponents) <= 3  # a few weeks around the booking, not 1970 to 2038
+    [event] = calendar.walk("VEVENT")
+    assert event["UID"] == f"booking-{booking.id}@coworking-hub"
+    assert event["DTSTART"].dt.astimezone(ZoneInfo("Europe/London")).time() == time(9, 0)
+    for name in ("DTSTAMP", "DTEND", "SUMMARY", "LOCATION", "SEQUENCE", "STATUS"):
+        assert name in event
+
+
+def test_given_the_base_url_it_links_to_the_booking(member, place, room, hub):
+    day = today_utc() + timedelta(days=3)
+    booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
+    [event] = Calendar.from_ical(booking_ics(booking, "https://hub.example.org")).walk("VEVENT")
+    assert event["DESCRIPTION"] == f"Manage this booking: https://hub.example.org/bookings/{booking.id}"
+
+
+def test_the_confirmation_email_attaches_a_calendar_that_parses(member, book, room, hub, open_every_day):
+    day = today_utc() + timedelta(days=3)
+    booking = book(room, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_address == member.email))
+    [attachment] = message.attachments
+    assert attachment["filename"] == "booking.ics"
+    assert attachment["content_type"] == "text/calendar"
+    calendar = Calendar.from_ical(base64.b64decode(attachment["data"]))
+    [event] = calendar.walk("VEVENT")
+    assert event["UID"] == f"booking-{booking.id}@coworking-hub"
+    assert [str(zone["TZID"]) for zone in calendar.timezones] == ["Europe/London"]
