@@ -1,17 +1,21 @@
 """What every benchmark shares: a prepared database, gunicorn servers on loopback, and wrk.
 
-A benchmark is a function ``run(bench: Bench) -> list[Measurement]`` (see bench/api_spaces.py).
+A benchmark is a function ``run(bench: Bench) -> list[Result]`` (see bench/api_spaces.py).
 ``Bench`` prepares a throw-away instance (temp SQLite by default, or ``--database-url``), migrates
 and seeds it with the real CLI, and starts servers that are always stopped again, even on error.
+Results are ``Measurement`` (HTTP through gunicorn, against the bare app), ``Timing`` (a
+function called in-process, with ``Bench.app()``) or ``Note`` (text to keep, e.g. a query plan).
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,6 +81,64 @@ class Measurement:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Timing:
+    """Many timed calls of one function in-process: the median and the 95th percentile."""
+
+    name: str
+    samples: int
+    median_ms: float
+    p95_ms: float
+    # What the figure is per: e.g. "100,000 bookings in the table".
+    context: str = ""
+    # CPU time of this process per call (the median): steadier than the clock on a shared
+    # machine, but it leaves out a database server's own work (PostgreSQL).
+    cpu_median_ms: float | None = None
+    # Calls per second, where a rate is the point (booking creation).
+    per_second: float | None = None
+
+    @classmethod
+    def of(cls, name: str, calls: list[Call], context: str = "", rate: bool = False) -> Timing:
+        seconds = sorted(call.seconds for call in calls)
+        p95 = seconds[min(len(seconds) - 1, math.ceil(0.95 * len(seconds)) - 1)]
+        return cls(name=name, samples=len(seconds), median_ms=1000 * statistics.median(seconds),
+                   p95_ms=1000 * p95, context=context,
+                   cpu_median_ms=1000 * statistics.median(call.cpu_seconds for call in calls),
+                   per_second=len(seconds) / sum(seconds) if rate else None)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One timed call: wall-clock seconds, this process's CPU seconds, and what it returned."""
+
+    seconds: float
+    cpu_seconds: float
+    result: object = None
+
+
+def timed(function, *args, **kwargs) -> Call:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = function(*args, **kwargs)
+    return Call(time.perf_counter() - started, time.process_time() - cpu_started, result)
+
+
+@dataclass
+class Note:
+    """Text a benchmark found worth keeping beside its figures (a query plan, a profile)."""
+
+    title: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Result = Measurement | Timing | Note
 
 
 def machine_info() -> dict:
@@ -291,8 +353,8 @@ def _refuse_shared_databases(database_url: str) -> None:
 
 
 class Bench:
-    """One benchmark run: a temp instance, migrated and seeded, the bare baseline server, and
-    helpers to start more servers and measure them.
+    """One benchmark run: a temp instance, migrated and seeded, the bare baseline server (started
+    when first needed), helpers to start more servers and measure them, and the app in-process.
 
     Use as a context manager; everything it made (servers, temp folder) is gone afterwards.
     """
@@ -301,6 +363,7 @@ class Bench:
         self.settings = settings
         self.workdir: Path | None = None
         self.env: dict[str, str] = {}
+        self.database_url = ""
         self.bare_server: Server | None = None
         self.bare_runs: list[Measurement] = []
         self._cleanup = ExitStack()
@@ -329,10 +392,39 @@ class Bench:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         progress(f"Preparing {urlsplit(database_url).scheme} database: db upgrade, seed-demo")
+        self.database_url = database_url
         self.flask("db", "upgrade")
         self.flask("seed-demo")
-        # Registered after the temp folder, so it is stopped before the folder goes.
-        self.bare_server = self._cleanup.enter_context(self.server("bench.hello_app:app"))
+
+    def _bare(self) -> Server:
+        """The baseline server, started on first use (in-process benchmarks never need it)."""
+        if self.bare_server is None:
+            # Registered after the temp folder, so it is stopped before the folder goes.
+            self.bare_server = self._cleanup.enter_context(self.server("bench.hello_app:app"))
+        return self.bare_server
+
+    @contextmanager
+    def app(self):
+        """The real app in this process, on the bench database, with an app context pushed.
+
+        For in-process timings (no HTTP): the same services a request calls, on the same data.
+        """
+        from config import normalise_database_url
+        from coworking import create_app
+        from coworking.extensions import db
+
+        app = create_app({
+            "SQLALCHEMY_DATABASE_URI": normalise_database_url(self.database_url),
+            "SECRET_KEY": "benchmark",
+            "BASE_URL": "http://127.0.0.1",
+            "MAIL_SERVER": None,
+        })
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
 
     def flask(self, *args: str) -> str:
         """Run ``flask --app coworking ARGS`` against the bench instance; returns its stdout."""
@@ -376,13 +468,13 @@ class Bench:
         if status != 200:
             raise BenchError(f"{name}: GET {path} answered {status}, not 200:\n{body[:500].decode(errors='replace')}")
         if self.settings.warmup:
-            run_wrk(self.bare_server.url + BARE_PATH, duration=self.settings.warmup, settings=self.settings)
+            run_wrk(self._bare().url + BARE_PATH, duration=self.settings.warmup, settings=self.settings)
             run_wrk(server.url + path, duration=self.settings.warmup, settings=self.settings, headers=headers)
         rounds = []
         for number in range(1, self.settings.repeat + 1):
             progress(f"Measuring {name} against bare Flask, {self.settings.duration}s each "
                      f"(round {number}/{self.settings.repeat})")
-            bare = self._load(BARE_NAME, self.bare_server, BARE_PATH, None)
+            bare = self._load(BARE_NAME, self._bare(), BARE_PATH, None)
             run = self._load(name, server, path, headers)
             self.bare_runs.append(bare)
             run.bare_requests_per_sec = bare.requests_per_sec
@@ -406,12 +498,12 @@ def median_run(runs: list[Measurement], key: str = "requests_per_sec") -> Measur
     return ordered[(len(ordered) - 1) // 2]
 
 
-def json_report(settings: Settings, machine: dict, results: list[Measurement]) -> str:
+def json_report(settings: Settings, machine: dict, results: list[Result]) -> str:
     return json.dumps(
         {
             "machine": machine,
             "settings": {**asdict(settings), "database_url": _hide_password(settings.database_url)},
-            "results": [result.as_dict() for result in results],
+            "results": [{"type": type(result).__name__.lower(), **result.as_dict()} for result in results],
         },
         indent=2,
     )

@@ -16,20 +16,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import api_spaces  # noqa: E402
+from bench import api_availability, api_spaces, availability, booking_create  # noqa: E402
 from bench.common import (  # noqa: E402
     Bench,
     BenchError,
     Measurement,
+    Note,
+    Result,
     Settings,
+    Timing,
     json_report,
     machine_info,
     require_wrk,
 )
 
-# Name -> benchmark. Later entries (availability, booking creation, feeds) are added here.
+# Name -> benchmark: a module of bench/ with a run(bench) function.
 BENCHMARKS = {
     "api_spaces": api_spaces.run,
+    "availability": availability.run,
+    "booking_create": booking_create.run,
+    "api_availability": api_availability.run,
 }
 
 
@@ -56,16 +62,31 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def run_benchmarks(names: list[str], settings: Settings) -> list[Measurement]:
+def run_benchmarks(names: list[str], settings: Settings) -> list[Result]:
     with Bench(settings) as bench:
         results = []
         for name in names:
             results += BENCHMARKS[name](bench)
-        return [bench.bare_summary(), *results]
+        # The baseline row heads the HTTP table, when anything was measured over HTTP.
+        return [bench.bare_summary(), *results] if bench.bare_runs else results
 
 
-def table(results: list[Measurement]) -> str:
-    """A Markdown table: readable in a terminal and pasted as-is into docs/benchmarks.md."""
+def table(results: list[Result]) -> str:
+    """Markdown tables (readable in a terminal, pasted as-is into docs/benchmarks.md): HTTP
+    figures against the bare app, in-process timings, then notes such as query plans."""
+    parts = []
+    http = [result for result in results if isinstance(result, Measurement)]
+    timings = [result for result in results if isinstance(result, Timing)]
+    if http:
+        parts.append(http_table(http))
+    if timings:
+        parts.append(timing_table(timings))
+    for note in (result for result in results if isinstance(result, Note)):
+        parts.append(f"{note.title}:\n\n```\n{note.text.rstrip()}\n```")
+    return "\n\n".join(parts)
+
+
+def http_table(results: list[Measurement]) -> str:
     lines = [
         "| benchmark | req/s | bare req/s, same round | ratio to bare | server CPU per request "
         "| avg latency | p99 latency | non-2xx |",
@@ -76,6 +97,20 @@ def table(results: list[Measurement]) -> str:
             f"| {result.name} | {result.requests_per_sec:,.0f} | {result.bare_requests_per_sec:,.0f} "
             f"| {result.ratio_to_bare:.3f} | {result.server_cpu_ms_per_request:.2f} ms "
             f"| {result.latency_avg_ms:.2f} ms | {result.latency_p99_ms:.2f} ms | {result.non_2xx + result.socket_errors} |"
+        )
+    return "\n".join(lines)
+
+
+def timing_table(results: list[Timing]) -> str:
+    lines = [
+        "| in-process | with | calls | median | p95 | CPU median (this process) | per second |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        rate = f"{result.per_second:,.0f}" if result.per_second is not None else ""
+        lines.append(
+            f"| {result.name} | {result.context} | {result.samples:,} | {result.median_ms:.2f} ms "
+            f"| {result.p95_ms:.2f} ms | {result.cpu_median_ms:.2f} ms | {rate} |"
         )
     return "\n".join(lines)
 
@@ -117,7 +152,7 @@ def main(argv: list[str]) -> int:
         print(json_report(settings, machine, results))
     else:
         print(header(settings, machine) + table(results))
-    if any(result.non_2xx or result.socket_errors for result in results):
+    if any(isinstance(result, Measurement) and (result.non_2xx or result.socket_errors) for result in results):
         print("Warning: some requests failed (see the non-2xx column); those figures are not valid.", file=sys.stderr)
         return 1
     return 0

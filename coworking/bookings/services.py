@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from coworking.accounts.models import User
 from coworking.bookings import rules
@@ -93,9 +93,10 @@ def overlapping(space_ids, starts_at: datetime, ends_at: datetime, *, exclude_id
 
     No row spans more than MAX_BOOKING_SPAN, so bounding ``starts_at`` from below lets the
     (space_id, starts_at) index answer this without scanning a space's whole history.
+    ``space_ids`` is a list of ids, or a SELECT of them (cheaper than hundreds of bound values).
     """
     query = sa.select(Booking).where(
-        Booking.space_id.in_(list(space_ids)),
+        Booking.space_id.in_(space_ids if isinstance(space_ids, sa.Select) else list(space_ids)),
         Booking.status == CONFIRMED,
         Booking.starts_at < ends_at,
         Booking.starts_at > starts_at - MAX_BOOKING_SPAN,
@@ -103,6 +104,10 @@ def overlapping(space_ids, starts_at: datetime, ends_at: datetime, *, exclude_id
     )
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
+    # Callers hold these spaces already, and booking.space then comes from the session's
+    # identity map; joining the space into every row cost a busy hub-day about a fifth more
+    # (bench/availability.py).
+    query = query.options(lazyload(Booking.space))
     return list(db.session.scalars(query.order_by(Booking.starts_at)))
 
 
@@ -260,7 +265,8 @@ def book_space(
     ensure_write_lock(db.session)
     now = now or utcnow()
     override = _may_override(booked_by, space.hub, override_rules)
-    overridden = check_rules(_attempt(space, member, starts_at, ends_at, now), override=override)
+    attempt = _attempt(space, member, starts_at, ends_at, now)
+    overridden = check_rules(attempt, override=override)
     if overlapping([space.id], starts_at, ends_at):
         raise BookingConflict()
     booking = _insert(
@@ -274,7 +280,7 @@ def book_space(
             starts_at=starts_at,
             ends_at=ends_at,
             status=CONFIRMED,
-            price_minor=price_for(space, starts_at, ends_at, effective_policy(space)),
+            price_minor=price_for(space, starts_at, ends_at, attempt.policy),
             currency=space.hub.currency,
             note=note,
             overridden_rules=overridden,
@@ -335,16 +341,15 @@ def move_booking(booking: Booking, starts_at: datetime, ends_at: datetime, *, by
         raise NotAllowed("A booking can only move within its hub.")
     override = _may_override(by, target.hub, override_rules)
     member = booking.member
-    overridden = check_rules(
-        _attempt(target, member, starts_at, ends_at, now, exclude_id=booking.id), override=override
-    )
+    attempt = _attempt(target, member, starts_at, ends_at, now, exclude_id=booking.id)
+    overridden = check_rules(attempt, override=override)
     if overlapping([target.id], starts_at, ends_at, exclude_id=booking.id):
         raise BookingConflict()
     try:
         with db.session.begin_nested():
             booking.space = target
             booking.starts_at, booking.ends_at = starts_at, ends_at
-            booking.price_minor = price_for(target, starts_at, ends_at, effective_policy(target))
+            booking.price_minor = price_for(target, starts_at, ends_at, attempt.policy)
             booking.overridden_rules = overridden
             booking.sequence += 1
             booking.updated_at = now
@@ -493,7 +498,7 @@ def cancel_series(series: BookingSeries, *, by: User, from_booking: Booking | No
         raise NotAllowed("You can only cancel your own bookings.")
     if from_booking is not None and from_booking.series_id != series.id:
         raise NotAllowed("That booking is not part of this series.")
-    cancelled = []
+    cancelled, too_late = [], None
     for booking in series.bookings:
         if not booking.is_confirmed or booking.starts_at <= now:
             continue
@@ -501,8 +506,11 @@ def cancel_series(series: BookingSeries, *, by: User, from_booking: Booking | No
             continue
         refusal = cancellation_refusal(booking, by, now=now)
         if isinstance(refusal, NotCancellable) and booking is not from_booking:
-            continue  # too close to start for a member to cancel: it stays, the rest go
+            too_late = refusal  # too close to start for a member to cancel: it stays, the rest go
+            continue
         cancelled.append(cancel_booking(booking, by=by, reason=reason, now=now, notify=False))
+    if not cancelled and too_late is not None:
+        raise too_late
     if cancelled and series.member is not None and series.member_id != by.id:
         _queue_cancellation_notice(cancelled[0], count=len(cancelled))
     return cancelled
@@ -587,8 +595,9 @@ def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
     day_start, day_end = local_day_bounds(day, hub.timezone)
     by_space: dict[int, list[Booking]] = {space.id: [] for space in spaces}
     if spaces:
-        for booking in overlapping(by_space.keys(), day_start, day_end):
-            by_space[booking.space_id].append(booking)
+        for booking in overlapping(query.with_only_columns(Space.id), day_start, day_end):
+            if booking.space_id in by_space:  # else its space became active a moment ago
+                by_space[booking.space_id].append(booking)
     opens_at, closes_at, closed_reason = opening_window(hub, day)
     return HubDay(
         hub=hub,
