@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -389,6 +390,8 @@ class Bench:
             "COWORKING_ENV": "development",
             "COWORKING_INSTANCE": str(self.workdir / "instance"),
             "DATABASE_URL": database_url,
+            # One key for the CLI, the servers and the in-process app: feed links derive from it.
+            "SECRET_KEY": secrets.token_hex(32),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         progress(f"Preparing {urlsplit(database_url).scheme} database: db upgrade, seed-demo")
@@ -404,10 +407,11 @@ class Bench:
         return self.bare_server
 
     @contextmanager
-    def app(self):
+    def app(self, **config):
         """The real app in this process, on the bench database, with an app context pushed.
 
-        For in-process timings (no HTTP): the same services a request calls, on the same data.
+        For in-process timings: the same services a request calls, on the same data. ``config``
+        overrides settings (e.g. a rate limit a benchmark would otherwise run into).
         """
         from config import normalise_database_url
         from coworking import create_app
@@ -415,9 +419,10 @@ class Bench:
 
         app = create_app({
             "SQLALCHEMY_DATABASE_URI": normalise_database_url(self.database_url),
-            "SECRET_KEY": "benchmark",
+            "SECRET_KEY": self.env["SECRET_KEY"],
             "BASE_URL": "http://127.0.0.1",
             "MAIL_SERVER": None,
+            **config,
         })
         with app.app_context():
             try:
@@ -457,16 +462,19 @@ class Bench:
         result.server_cpu_ms_per_request = 1000 * cpu_used / max(result.requests, 1)
         return result
 
-    def measure(self, name: str, server: Server, path: str, headers: dict[str, str] | None = None) -> Measurement:
+    def measure(self, name: str, server: Server, path: str, headers: dict[str, str] | None = None,
+                expect_status: int = 200) -> Measurement:
         """Measure ``server`` at ``path`` against the bare baseline, alternating the two in each round.
 
         Alternating means both see the same background load, so the ratio of each round holds
-        even on a busy machine; the result is the median round. The URL must answer 200 first,
-        or the figure would measure error pages.
+        even on a busy machine; the result is the median round. The URL must answer
+        ``expect_status`` (200, or 304 for a conditional request) first, or the figure would
+        measure error pages.
         """
         status, body = http_get(server.url + path, headers)
-        if status != 200:
-            raise BenchError(f"{name}: GET {path} answered {status}, not 200:\n{body[:500].decode(errors='replace')}")
+        if status != expect_status:
+            raise BenchError(f"{name}: GET {path} answered {status}, not {expect_status}:\n"
+                             f"{body[:500].decode(errors='replace')}")
         if self.settings.warmup:
             run_wrk(self._bare().url + BARE_PATH, duration=self.settings.warmup, settings=self.settings)
             run_wrk(server.url + path, duration=self.settings.warmup, settings=self.settings, headers=headers)

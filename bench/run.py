@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import api_availability, api_spaces, availability, booking_create  # noqa: E402
+from bench import api_availability, api_spaces, availability, booking_create, feeds  # noqa: E402
 from bench.common import (  # noqa: E402
     Bench,
     BenchError,
@@ -36,6 +36,7 @@ BENCHMARKS = {
     "availability": availability.run,
     "booking_create": booking_create.run,
     "api_availability": api_availability.run,
+    "feeds": feeds.run,
 }
 
 

@@ -181,20 +181,22 @@ def booking_rows(data: BenchData, count: int, *, seed: int = 2026) -> list[dict]
         for space in data.spaces:
             for start, end in (desk_day(rng) if space.kind == "desk" else room_day(rng)):
                 starts_at, ends_at = instant(day, start, space.timezone), instant(day, end, space.timezone)
-                rows.append(_row(space, rng.choice(data.member_ids), starts_at, ends_at, now, rng))
+                rows.append(booking_row(space, rng.choice(data.member_ids), starts_at, ends_at, now, rng))
                 if len(rows) == count:
                     return rows
     return rows
 
 
-def _row(space: SpaceRef, member_id: int, starts_at: datetime, ends_at: datetime, now: datetime, rng) -> dict:
+def booking_row(space: SpaceRef, member_id: int, starts_at: datetime, ends_at: datetime, now: datetime, rng,
+                cancelled_share: float = CANCELLED_SHARE) -> dict:
+    """One bookings row as the app would store it: priced, created before it starts."""
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     if space.kind == "room":
         price = space.rate_minor * minutes // 60
     else:
         price = space.rate_minor if minutes > 6 * 60 else space.rate_minor // 2
     created = min(starts_at - timedelta(days=rng.randint(1, 30)), now)
-    cancelled = rng.random() < CANCELLED_SHARE
+    cancelled = rng.random() < cancelled_share
     return {
         "space_id": space.id, "member_id": member_id, "booked_by_id": member_id, "series_id": None,
         "purpose": "booking", "starts_at": starts_at, "ends_at": ends_at,

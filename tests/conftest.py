@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 from config import normalise_database_url  # noqa: E402
 from coworking import create_app  # noqa: E402
-from coworking.extensions import db  # noqa: E402
+from coworking.extensions import db, limiter  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct-horse-battery"
@@ -115,12 +115,41 @@ class IsolatedRunner(FlaskCliRunner):
             return super().invoke(*args, **kwargs)
 
 
-@pytest.fixture
-def app(database_url):
+_SHARED_APPS: dict[str, object] = {}
+
+
+def build_test_app(database_url: str):
     app = create_app(base_config(database_url))
     app.test_client_class = IsolatedClient
     app.test_cli_runner_class = IsolatedRunner
+    return app
+
+
+@pytest.fixture
+def app(database_url):
+    """One app per database for the whole run (building one costs more than most tests), put
+    back as it was after each test: its settings restored, rate-limit counts and tables emptied.
+    A test that must add routes or handlers uses ``fresh_app`` instead."""
+    if database_url not in _SHARED_APPS:
+        _SHARED_APPS[database_url] = build_test_app(database_url)
+    app = _SHARED_APPS[database_url]
+    saved_config = dict(app.config)
     with app.app_context():
+        limiter.reset()
+        yield app
+        db.session.remove()
+        empty_all_tables()
+        db.session.remove()
+    app.config.clear()
+    app.config.update(saved_config)
+
+
+@pytest.fixture
+def fresh_app(database_url):
+    """An app of the test's own, for tests that change it in ways a shared app cannot undo."""
+    app = build_test_app(database_url)
+    with app.app_context():
+        limiter.reset()
         yield app
         db.session.remove()
         empty_all_tables()

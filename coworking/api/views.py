@@ -142,7 +142,7 @@ class Hubs(MethodView):
     @documents_errors(401)
     def get(self, page: int, per_page: int):
         """Every hub in the network, by name"""
-        return page_of(list_hubs(), page, per_page)
+        return page_of(list_hubs(with_hours=True), page, per_page)
 
 
 @blp.route("/hubs/<slug>", endpoint="hub")

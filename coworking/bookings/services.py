@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import defaultload, lazyload, selectinload
 
 from coworking.accounts.models import User
 from coworking.bookings import rules
@@ -150,7 +150,10 @@ def _in_range(query, starts_from, ends_before, hub):
         query = query.where(Booking.ends_at > starts_from)
     if ends_before is not None:
         query = query.where(Booking.starts_at < ends_before)
-    query = query.options(selectinload(Booking.member), selectinload(Booking.series))
+    # A member's bookings span hubs: their hubs in one query, not one lazy load per hub.
+    query = query.options(
+        selectinload(Booking.member), selectinload(Booking.series), defaultload(Booking.space).selectinload(Space.hub)
+    )
     return list(db.session.scalars(query.order_by(Booking.starts_at, Booking.id)))
 
 

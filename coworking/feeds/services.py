@@ -263,7 +263,7 @@ def _derives_from_current_key(token: FeedToken, raw: str | None = None) -> bool:
     return hmac.compare_digest(token.token_hash, hash_secret(expected))
 
 
-def find_live_token(raw: str, now: datetime | None = None) -> FeedToken | None:
+def find_live_token(raw: str) -> FeedToken | None:
     """The token a link names, if it still works: not revoked, its user active, and for a
     space or hub feed, its user still manager or staff of that hub. None otherwise."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
@@ -281,10 +281,14 @@ def find_live_token(raw: str, now: datetime | None = None) -> FeedToken | None:
         return None
     if token.kind == FeedKind.HUB.value and not token.user.works_at(token.hub):
         return None
+    return token
+
+
+def note_use(token: FeedToken, now: datetime | None = None) -> None:
+    """Record when a link was last used, at most once an hour: feeds are polled all day."""
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USE_RECORDED_EVERY:
         token.last_used_at = now
-    return token
 
 
 def reset_tokens(user: User, now: datetime | None = None) -> int:

@@ -19,7 +19,7 @@ from coworking.extensions import db, limiter
 from coworking.feeds import services
 from coworking.feeds.forms import ResetFeedsForm, SpaceFeedForm
 from coworking.feeds.links import closures_link, private_link, public_space_link
-from coworking.feeds.models import FeedKind
+from coworking.feeds.models import FeedKind, FeedToken
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import get_hub_by_slug, get_hub_or_404, get_space_in_hub
 from coworking.permissions import check_manages, check_works_at
@@ -77,7 +77,7 @@ def commit_quietly() -> None:
         db.session.rollback()
 
 
-def serve(feed: services.Feed) -> Response:
+def serve(feed: services.Feed, token: FeedToken | None = None) -> Response:
     base_url = current_app.config["BASE_URL"]
     window = services.feed_window()
     version = services.feed_version(feed, window, base_url)
@@ -87,6 +87,9 @@ def serve(feed: services.Feed) -> Response:
         body = services.feed_body(feed, window, version, base_url)
         response = Response(body, content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
+    if token is not None:
+        # Only now, after the build: on SQLite the first write takes the database's write lock.
+        services.note_use(token)
     commit_quietly()
     response.set_etag(version.etag)
     response.last_modified = version.last_modified
@@ -100,7 +103,7 @@ def private_feed(token: str):
     found = services.find_live_token(token)
     if found is None:
         return not_found()
-    return serve(services.feed_for_token(found))
+    return serve(services.feed_for_token(found), found)
 
 
 @bp.route("/feeds/spaces/<int:space_id>.ics")
@@ -190,18 +193,18 @@ def hub_feeds(slug: str):
         for space, token in tokens.spaces
     ]
     hub_link = private_link(tokens.hub_token)
-    db.session.commit()
-    return secret_page(
-        render_template(
-            "feeds/hub.html",
-            hub=hub,
-            hub_link=hub_link,
-            closures_link=closures_link(hub),
-            rows=rows,
-            manages=manages,
-            reset_form=ResetFeedsForm(),
-        )
+    html = render_template(
+        "feeds/hub.html",
+        hub=hub,
+        hub_link=hub_link,
+        closures_link=closures_link(hub),
+        rows=rows,
+        manages=manages,
+        reset_form=ResetFeedsForm(),
     )
+    # After rendering: a commit expires every loaded space, and the page would reload each one.
+    db.session.commit()
+    return secret_page(html)
 
 
 @bp.route("/hubs/<slug>/feeds/reset", methods=["POST"])

@@ -7,6 +7,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import HubRole, Role, User
 from coworking.accounts.services import find_user_by_email, grant_role, revoke_role
@@ -64,8 +65,12 @@ def get_hub_or_404(slug: str) -> Hub:
     return hub
 
 
-def list_hubs() -> list[Hub]:
-    return list(db.session.scalars(sa.select(Hub).order_by(Hub.name)))
+def list_hubs(*, with_hours: bool = False) -> list[Hub]:
+    """Every hub by name; ``with_hours`` loads their opening hours too, in one more query."""
+    query = sa.select(Hub).order_by(Hub.name)
+    if with_hours:
+        query = query.options(selectinload(Hub.opening_hours))
+    return list(db.session.scalars(query))
 
 
 def normalise_currency(code: str | None) -> str:

@@ -36,9 +36,10 @@ def api_headers(make_user, make_token):
 
 
 @pytest.fixture
-def failing_app(app):
+def failing_app(fresh_app):
     """The app as production runs it (exceptions become a 500 page, not a traceback), with
     routes that write to the database and then fail, or refuse."""
+    app = fresh_app
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.seen_after_failure = {}
 
@@ -61,6 +62,11 @@ def failing_app(app):
     return app
 
 
+@pytest.fixture
+def failing_client(failing_app):
+    return failing_app.test_client()
+
+
 def test_an_unknown_page_is_a_404_page_with_a_way_home(client):
     assert_html_error_page(client.get("/no-such-page"), 404, "Not Found")
 
@@ -80,16 +86,16 @@ def test_a_wrong_method_on_the_api_is_a_json_405(client, api_headers):
     assert "GET" in response.headers["Allow"]
 
 
-def test_a_forbidden_page_is_a_403_page(failing_app, client):
-    assert_html_error_page(client.get("/test/forbidden"), 403, "Forbidden")
+def test_a_forbidden_page_is_a_403_page(failing_app, failing_client):
+    assert_html_error_page(failing_client.get("/test/forbidden"), 403, "Forbidden")
 
 
-def test_a_forbidden_api_call_is_a_json_403(failing_app, client, api_headers):
-    assert_json_error(client.get("/api/v1/test/forbidden", headers=api_headers), 403, "forbidden")
+def test_a_forbidden_api_call_is_a_json_403(failing_app, failing_client, api_headers):
+    assert_json_error(failing_client.get("/api/v1/test/forbidden", headers=api_headers), 403, "forbidden")
 
 
-def test_a_crash_is_a_500_page_and_its_writes_are_undone(failing_app, client):
-    response = client.get("/test/fail")
+def test_a_crash_is_a_500_page_and_its_writes_are_undone(failing_app, failing_client):
+    response = failing_client.get("/test/fail")
 
     assert_html_error_page(response, 500, "Internal Server Error")
     assert "something broke" not in response.get_data(as_text=True)
@@ -97,8 +103,8 @@ def test_a_crash_is_a_500_page_and_its_writes_are_undone(failing_app, client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email.like("half%"))) == 0
 
 
-def test_a_crash_in_the_api_is_a_json_500_and_its_writes_are_undone(failing_app, client, api_headers):
-    response = client.get("/api/v1/test/fail", headers=api_headers)
+def test_a_crash_in_the_api_is_a_json_500_and_its_writes_are_undone(failing_app, failing_client, api_headers):
+    response = failing_client.get("/api/v1/test/fail", headers=api_headers)
 
     error = assert_json_error(response, 500, "internal_error")
     assert "something broke" not in error["message"]
