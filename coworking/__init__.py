@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import instance_dir, load_config
 from coworking import transactions  # noqa: F401  (SQLite pragmas and BEGIN handling)
@@ -25,11 +26,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
+    app.url_map.converters["int"] = DatabaseInteger
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:...>`` in every route: ids beyond what an INTEGER column holds are a 404, not a
+    database error (PostgreSQL refuses to compare them)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 
@@ -661,7 +662,7 @@ def _queue_confirmation(booking: Booking, member: User) -> None:
         f"Booking confirmed: {booking.space.name}, {_when(booking)}",
         f"Hello {member.first_name},\n\nYou have booked {booking.space.name} at {booking.hub.name}\n"
         f"on {_when(booking)}.\n\nThe attached file adds it to your calendar.\n",
-        attachments=[("booking.ics", "text/calendar", booking_ics(booking))],
+        attachments=[("booking.ics", "text/calendar", booking_ics(booking, current_app.config["BASE_URL"]))],
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -518,7 +518,7 @@ def render_show(booking: Booking, cancel_form: CancelForm, status: int = 200):
 def ics(booking_id: int):
     booking = viewable_booking(booking_id)
     return Response(
-        booking_ics(booking),
+        booking_ics(booking, current_app.config["BASE_URL"]),
         headers={
             "Content-Type": "text/calendar; charset=utf-8",
             "Content-Disposition": f'attachment; filename="booking-{booking.id}.ics"',

@@ -25,6 +25,7 @@ import base64
 import enum
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -32,6 +33,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
 from coworking.accounts.models import User
@@ -42,6 +44,8 @@ from coworking.feeds import ical
 from coworking.feeds.models import FeedCache, FeedKind, FeedToken
 from coworking.hubs.models import Closure, Hub, Space
 from coworking.types import utcnow
+
+log = logging.getLogger(__name__)
 
 PAST_DAYS = 90
 FUTURE_DAYS = 365
@@ -504,5 +508,11 @@ def feed_body(feed: Feed, window: FeedWindow, version: FeedVersion, base_url: st
     body = cached_body(feed, version)
     if body is None:
         body = build_feed(feed, window, base_url)
-        store_body(feed, version, body)
+        try:
+            with db.session.begin_nested():
+                store_body(feed, version, body)
+        except OperationalError:
+            # The database is too busy to take the write (SQLite's lock): serve the body
+            # anyway; the next request stores it.
+            log.warning("Could not cache the body of feed %s", feed.key, exc_info=True)
     return body

@@ -128,6 +128,19 @@ for endpoint, path in (
     declare(endpoint, "GET", path, MANAGER)
     declare(endpoint, "POST", path, MANAGER)
 
+# calendar feeds
+HIDDEN = rule(anonymous="hidden", member="hidden", other_manager="hidden", manager="hidden", admin="hidden")
+declare("feeds.private_feed", "GET", "/feeds/no-such-link.ics", HIDDEN)
+declare("feeds.public_space_feed", "GET", "/feeds/spaces/{space}.ics", HIDDEN)  # the space is not public
+declare("feeds.hub_closures_feed", "GET", "/feeds/hubs/{hub}/closures.ics", PUBLIC)
+declare("feeds.mine", "GET", "/profile/calendar", MEMBER)
+declare("feeds.reset", "POST", "/profile/calendar/reset", MEMBER)
+declare("feeds.hub_feeds", "GET", "/hubs/{hub}/feeds", STAFF)
+declare("feeds.hub_reset", "POST", "/hubs/{hub}/feeds/reset", STAFF)
+declare("feeds.space_visibility", "POST", "/hubs/{hub}/feeds/spaces/{space}", MANAGER)
+declare("feeds_api.my_feeds", "GET", "/api/v1/me/feeds", MEMBER, api=True)
+declare("feeds_api.reset_feeds", "POST", "/api/v1/me/feeds/reset", MEMBER, api=True)
+
 # API (bearer tokens; anonymous means no token)
 API_PUBLIC = PUBLIC
 declare("api-docs.openapi_json", "GET", "/api/v1/openapi.json", API_PUBLIC, api=True)

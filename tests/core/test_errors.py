@@ -127,3 +127,9 @@ def test_a_body_over_the_size_limit_is_a_413_page(app, client):
     response = client.post("/login", data={"email": "a@example.org", "password": "x" * 4096})
 
     assert_html_error_page(response, 413, "Request Entity Too Large")
+
+
+def test_an_id_too_large_for_the_database_is_a_404_not_a_crash(client, api_headers):
+    # PostgreSQL would refuse to compare 99999999999 with an INTEGER column: a 500 without the guard.
+    assert client.get("/bookings/99999999999").status_code == 404
+    assert_json_error(client.get("/api/v1/bookings/99999999999", headers=api_headers), 404, "not_found")

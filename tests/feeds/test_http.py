@@ -145,3 +145,32 @@ def test_head_requests_get_the_headers(client, feed_path, member, booked):
     response = client.head(feed_path(member))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path, member, booked, monkeypatch):
+    import threading
+
+    path = feed_path(member)
+    build = services.build_feed
+    both_built = threading.Barrier(2, timeout=30)
+
+    def build_then_wait(*args, **kwargs):
+        body = build(*args, **kwargs)
+        both_built.wait()  # neither stores its body until both have built one
+        return body
+
+    monkeypatch.setattr(services, "build_feed", build_then_wait)
+    results: list = []
+
+    def fetch():
+        response = app.test_client().get(path)
+        results.append((response.status_code, response.data))
+
+    threads = [threading.Thread(target=fetch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _ in results] == [200, 200]
+    assert results[0][1] == results[1][1]
+    assert db.session.scalar(sa.select(sa.func.count(FeedCache.id))) == 1

@@ -109,3 +109,15 @@ def test_after_a_new_secret_key_the_profile_gives_a_link_that_works(app, client,
     assert new != old
     assert client.get(new).status_code == 200
     assert client.get(old).status_code == 404
+
+
+def test_a_links_last_use_is_recorded_at_most_once_an_hour(client, feed_path, member):
+    path = feed_path(member)
+    client.get(path)
+    db.session.expire_all()
+    token = db.session.scalar(sa.select(FeedToken))
+    first_use = token.last_used_at
+    assert first_use is not None
+    client.get(path)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(FeedToken)).last_used_at == first_use
