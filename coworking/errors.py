@@ -74,6 +74,11 @@ def _extra_headers(error: HTTPException) -> list[tuple[str, str]]:
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if status == 404 and request.path.startswith("/feeds/"):
+        # Calendar apps get the feeds' one plain answer, whatever made the link not work.
+        from coworking.feeds.views import not_found
+
+        return not_found()
     if wants_json():
         data = getattr(error, "data", None) or {}
         response = json_error(status, _message_for(error), _flatten_fields(data.get("messages")))

@@ -20,7 +20,7 @@ from coworking.mail import OutboxMessage
 from coworking.timezones import local_today, utc_to_local
 from tests.bookings.test_views_member import spring_forward_day
 from tests.conftest import post_form
-from tests.hubs.helpers import error_beside, stored_rows
+from tests.hubs.helpers import error_beside, fresh_snapshot, stored_rows
 
 PEOPLE = ("anonymous", "member", "other_manager", "staff", "manager", "admin")
 STAFF_PAGE = {"anonymous": "login", "member": 403, "other_manager": 403, "staff": 200, "manager": 200, "admin": 200}
@@ -44,6 +44,7 @@ def page_text(response) -> str:
 
 
 def stored_bookings(**where) -> list[Booking]:
+    fresh_snapshot()
     query = sa.select(Booking).order_by(Booking.starts_at, Booking.id)
     for column, value in where.items():
         query = query.where(getattr(Booking, column) == value)
@@ -76,6 +77,7 @@ def login_as(auth, people):
         person = people[who]
         if person is not None:
             assert auth.login(person).status_code == 302
+            fresh_snapshot()  # the login committed from another session
         return person
 
     return login
@@ -129,6 +131,7 @@ def test_the_day_view_shows_every_space_with_member_names_blocks_and_links(
     client, login_as, hub, room, desks, monday, at, book, people
 ):
     booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
+    fresh_snapshot()
     login_as("staff")
     post_form(client, "/hubs/here/blocks/new", {
         "space": str(desks[0].id), "starts_on": monday.isoformat(), "starts": "08:00",
@@ -224,6 +227,7 @@ def test_a_manager_can_book_a_series_for_a_member(client, as_manager, room, mond
 
 def test_a_manager_must_give_a_reason_to_cancel_a_members_booking(client, as_manager, room, monday, at, book):
     booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
+    fresh_snapshot()
     response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one", "reason": "  "})
     assert response.status_code == 422
     assert "Give a reason" in error_beside(page_text(response), "reason")
@@ -293,6 +297,7 @@ def test_members_see_a_block_as_unavailable_and_staff_see_why(client, login_as, 
 
 def test_a_block_over_bookings_lists_them_and_stores_nothing(client, as_manager, room, monday, at, book):
     booking = book(room, at(monday, "10:00"), at(monday, "11:00"))
+    fresh_snapshot()
     response = post_form(client, "/hubs/here/blocks/new", block_form(room, monday))
     page = page_text(response)
     assert response.status_code == 409
@@ -434,6 +439,7 @@ def test_a_space_overrides_some_rules_and_inherits_the_rest(client, as_manager, 
     post_form(client, "/hubs/here/booking-rules", {"slot_minutes": "30", "buffer_minutes": "10"})
     response = post_form(client, f"/hubs/here/spaces/{room.id}/booking-rules", {"slot_minutes": "60", "buffer_minutes": ""})
     assert response.status_code == 302
+    fresh_snapshot()
     room_policy = effective_policy(db.session.get(type(room), room.id))
     desk_policy = effective_policy(db.session.get(type(room), desks[0].id))
     assert (room_policy.slot_minutes, room_policy.buffer_minutes) == (60, 10)

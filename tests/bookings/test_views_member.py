@@ -16,7 +16,7 @@ from coworking.hubs.services import add_closure
 from coworking.mail import OutboxMessage
 from coworking.timezones import local_today, utc_to_local
 from tests.conftest import post_form
-from tests.hubs.helpers import error_beside
+from tests.hubs.helpers import error_beside, fresh_snapshot
 
 DESK_FORM = "/hubs/here/book/desk"
 ROOM_FORM = "/hubs/here/book/room"
@@ -27,6 +27,7 @@ SERIES_FORM = "/hubs/here/book/series"
 
 def stored_bookings(**where) -> list[Booking]:
     """Confirmed bookings as the database holds them now, by start."""
+    fresh_snapshot()
     query = sa.select(Booking).where(Booking.status == "confirmed").order_by(Booking.starts_at, Booking.id)
     for column, value in where.items():
         query = query.where(getattr(Booking, column) == value)
@@ -61,6 +62,7 @@ def room_form(room, day: date, starts: str, ends: str, **extra) -> dict:
 @pytest.fixture
 def logged_in(auth, member):
     assert auth.login(member).status_code == 302
+    fresh_snapshot()  # the login committed from another session: see it before writing here
     return member
 
 
@@ -97,6 +99,7 @@ def login_as(auth, hub, member, make_hub, make_manager, make_user):
             return None
         person = people[who]()
         assert auth.login(person).status_code == 302
+        fresh_snapshot()
         return person
 
     return login
@@ -269,6 +272,7 @@ def test_the_room_form_offers_times_on_the_slot_grid_within_opening_hours(client
 
 def test_the_confirmation_email_is_queued_with_the_booking(client, logged_in, room, monday):
     post_form(client, ROOM_FORM, room_form(room, monday, "09:00", "10:00"))
+    fresh_snapshot()
     [message] = db.session.scalars(sa.select(OutboxMessage))
     assert message.to_address == "member@example.org"
     assert "Booking confirmed" in message.subject

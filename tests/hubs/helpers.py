@@ -29,3 +29,8 @@ def stored_rows(model, **where) -> list[dict]:
         query = query.where(table.c[column] == value)
     return [dict(row) for row in db.session.execute(query).mappings()]
 
+
+
+def fresh_snapshot() -> None:
+    """Forget what this test's session has loaded, so the next read sees what requests committed."""
+    db.session.rollback()
