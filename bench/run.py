@@ -5,7 +5,9 @@ measured in rounds alternating with it, and its ratio is its requests per second
 bare app's in the same round (the median round is shown). The database is a temporary SQLite
 file, migrated and seeded with the real CLI, unless ``--database-url`` names another (PostgreSQL:
 give it a database of its own, it gets migrated and seeded). Servers listen on 127.0.0.1 only
-and are stopped even when something fails. Figures are recorded in docs/benchmarks.md.
+and are stopped even when something fails. In-process entries (availability, booking_create,
+part of feeds) time the app's own functions without HTTP and print a second table, with the
+median CPU time per call beside the wall clock. Figures are recorded in docs/benchmarks.md.
 """
 from __future__ import annotations
 
