@@ -73,6 +73,10 @@ class Booking(db.Model):
         sa.CheckConstraint("status in ('confirmed', 'cancelled')", name="status_known"),
         sa.CheckConstraint("purpose in ('booking', 'block')", name="purpose_known"),
         sa.CheckConstraint("price_minor >= 0", name="price_not_negative"),
+        # MAX_BOOKING_SPAN, which overlap queries rely on; SQLite's trigger checks it there.
+        sa.CheckConstraint("ends_at - starts_at <= interval '25 hours'", name="span_at_most_25_hours").ddl_if(
+            dialect="postgresql"
+        ),
         sa.CheckConstraint("purpose = 'block' or member_id is not null", name="booking_has_member"),
         # The no-overlap guarantee, enforced by PostgreSQL itself. SQLite gets a trigger
         # (see the migration) and BEGIN IMMEDIATE write transactions (coworking/db.py).

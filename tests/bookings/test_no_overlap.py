@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -63,6 +64,34 @@ def test_the_database_itself_refuses_an_overlap_that_skips_the_app(room, monday,
     db.session.rollback()
     assert confirmed_count(room.id) == 1
     assert first.id is not None
+
+
+def sneak_in(room, member, starts_at, ends_at) -> None:
+    """A row written straight to the table, past every rule of the app."""
+    db.session.add(Booking(
+        space_id=room.id, member_id=member.id, booked_by_id=member.id, starts_at=starts_at,
+        ends_at=ends_at, status="confirmed", price_minor=0, currency="GBP",
+    ))
+    db.session.flush()
+
+
+def test_the_database_refuses_an_overlap_by_a_row_starting_almost_a_day_earlier(room, monday, at, book, member):
+    book(room, at(monday, "09:00"), at(monday, "10:00"))
+    starts_at = at(monday, "09:30") - timedelta(hours=24)
+    with pytest.raises(IntegrityError):
+        sneak_in(room, member, starts_at, starts_at + timedelta(hours=24, minutes=30))
+    db.session.rollback()
+    assert confirmed_count(room.id) == 1
+
+
+def test_the_database_refuses_a_row_longer_than_25_hours(room, monday, at, member):
+    """Overlap queries only look 25 hours back from a day: a longer row would escape them."""
+    with pytest.raises(IntegrityError):
+        sneak_in(room, member, at(monday, "09:00"), at(monday, "09:00") + timedelta(hours=25, minutes=1))
+    db.session.rollback()
+    sneak_in(room, member, at(monday, "09:00"), at(monday, "09:00") + timedelta(hours=25))
+    db.session.commit()
+    assert confirmed_count(room.id) == 1
 
 
 def run_together(app, count: int, action):
