@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    install_feed_revalidation(app)
     return app
 
 
@@ -103,3 +104,10 @@ def register_commands(app: Flask) -> None:
     from coworking.cli import register_commands as register
 
     register(app)
+
+
+def install_feed_revalidation(app: Flask) -> None:
+    """Calendar apps' polls that find nothing new are answered in front of Flask."""
+    from coworking.feeds.revalidation import install
+
+    install(app)

@@ -11,16 +11,22 @@ module turns them into a calendar that Google, Apple and Outlook read alike:
   ``STATUS``, so an edit or a cancellation replaces the copy in a subscriber's calendar;
 - ``DTSTAMP`` and ``LAST-MODIFIED`` are the booking's last change, not "now", so the same
   bookings always give the same bytes (the feed cache and its ETag rely on that).
+
+A feed's events are written directly (``event_ical``), not through icalendar's components, which
+cost ~0.2 ms an event; the bytes are icalendar's own, and tests/feeds/test_ical_fast.py holds them so.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vInt, vText
+from icalendar.caselessdict import canonsort_keys
+from icalendar.parser import Contentline
 
 from coworking.timezones import zone
 
@@ -32,6 +38,8 @@ TIMEZONE_MARGIN = timedelta(days=7)
 CONFIRMED = "CONFIRMED"
 CANCELLED = "CANCELLED"
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+CRLF = "\r\n"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
@@ -97,35 +105,132 @@ def booking_feed_event(booking, *, summary: str | None = None, description: str 
     )
 
 
-def event_component(item: FeedEvent, stamp: datetime | None = None) -> Event:
-    """The VEVENT; ``stamp`` stands in for DTSTAMP and LAST-MODIFIED when the event has no
-    change time of its own (a closure).
+def event_properties(item: FeedEvent, stamp: datetime | None = None) -> dict[str, str | int | date | datetime]:
+    """The VEVENT's properties as plain values: the one list both ways of writing it use.
 
-    Properties are set as typed values rather than through ``Event.add``, which guesses each
-    type and looks the zone up again for every property: the same bytes, in half the time, and
-    a space feed has thousands of events.
+    A ``str`` is TEXT, an ``int`` an INTEGER, a date or an aware datetime a DATE or DATE-TIME (times
+    already in the event's zone, change times in UTC). ``stamp`` stands in for DTSTAMP and
+    LAST-MODIFIED when the event has no change time of its own (a closure).
     """
-    changed = vDDDTypes((item.last_modified or stamp or _EPOCH).astimezone(timezone.utc))
-    event = Event()
-    event["UID"] = vText(item.uid)
-    event["DTSTAMP"] = changed
+    changed = (item.last_modified or stamp or _EPOCH).astimezone(timezone.utc)
+    properties: dict[str, str | int | date | datetime] = {"UID": item.uid, "DTSTAMP": changed}
     if item.all_day:
-        event["DTSTART"] = vDDDTypes(item.starts)
-        event["DTEND"] = vDDDTypes(item.ends)
-        event["TRANSP"] = vText("TRANSPARENT")  # a closure does not make anyone busy
+        properties["DTSTART"] = item.starts
+        properties["DTEND"] = item.ends
+        properties["TRANSP"] = "TRANSPARENT"  # a closure does not make anyone busy
     else:
         tz = zone(item.zone or "UTC")
-        event["DTSTART"] = vDDDTypes(item.starts.astimezone(tz))
-        event["DTEND"] = vDDDTypes(item.ends.astimezone(tz))
-    event["SUMMARY"] = vText(item.summary)
+        properties["DTSTART"] = item.starts.astimezone(tz)
+        properties["DTEND"] = item.ends.astimezone(tz)
+    properties["SUMMARY"] = item.summary
     if item.location:
-        event["LOCATION"] = vText(item.location)
+        properties["LOCATION"] = item.location
     if item.description:
-        event["DESCRIPTION"] = vText(item.description)
-    event["LAST-MODIFIED"] = changed
-    event["SEQUENCE"] = vInt(item.sequence)
-    event["STATUS"] = vText(item.status)
+        properties["DESCRIPTION"] = item.description
+    properties["LAST-MODIFIED"] = changed
+    properties["SEQUENCE"] = item.sequence
+    properties["STATUS"] = item.status
+    return properties
+
+
+def event_component(item: FeedEvent, stamp: datetime | None = None) -> Event:
+    """The VEVENT as an icalendar component: for the one-off .ics, and the reference that
+    ``event_ical`` is tested against.
+
+    Properties are set as typed values rather than through ``Event.add``, which guesses each
+    type and looks the zone up again for every property: the same bytes, in half the time.
+    """
+    event = Event()
+    for name, value in event_properties(item, stamp).items():
+        event[name] = _typed_value(value)
     return event
+
+
+def _typed_value(value: str | int | date | datetime) -> vText | vInt | vDDDTypes:
+    if isinstance(value, str):
+        return vText(value)
+    if isinstance(value, int):
+        return vInt(value)
+    return vDDDTypes(value)
+
+
+# --- one VEVENT written directly --------------------------------------------------------------
+# A space feed has thousands of events, and icalendar spends ~0.2 ms on each (typed values,
+# parameter objects, zone look-ups, folding character by character). ``event_ical`` writes the same bytes from
+# the same ``event_properties``, taking from the library everything that is not plain digits:
+# the property order, the parameters of a date or a zone, TEXT escaping and line folding.
+# tests/feeds/test_ical_fast.py proves the bytes equal, for generated events of every shape.
+
+_SAMPLE_DAY = date(2000, 1, 1)
+# Lines the library folds: its limit counts octets, and a line of 75 or more is folded.
+_FOLD_AT = 75
+# The only characters the library's TEXT escaping rewrites: backslash (``\N`` included),
+# semicolon, comma, CR and LF. Text without any is written as it is, sparing most values the call.
+_NEEDS_ESCAPING = re.compile(r"[\\;,\r\n]")
+
+
+@lru_cache(maxsize=16)
+def _line_order(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The order the library writes these properties in (its canonical order, then A to Z)."""
+    return tuple(canonsort_keys(names, Event.canonical_order))
+
+
+def _library_form(value: date | datetime) -> tuple[str, str]:
+    """The parameters the library gives this value (";TZID=Europe/London", ";VALUE=DATE" or none)
+    and the value as it writes it."""
+    typed = vDDDTypes(value)
+    text = typed.to_ical().decode()
+    line = Contentline.from_parts("X", typed.params, typed)  # "X" + parameters + ":" + text
+    return line[1 : len(line) - len(text) - 1], text
+
+
+@lru_cache(maxsize=64)
+def _datetime_form(tz: tzinfo) -> tuple[str, str]:
+    """What the library writes around a date-time in this zone: its parameters (";TZID=…", none
+    in UTC) and what follows the digits ("Z" in UTC). For a ZoneInfo or UTC both depend on the
+    zone alone, never on the instant, so one sample tells."""
+    params, text = _library_form(datetime.combine(_SAMPLE_DAY, time.min, tzinfo=tz))
+    return params, text[len("20000101T000000"):]
+
+
+_DATE_PARAMS = _library_form(_SAMPLE_DAY)[0]
+
+
+@lru_cache(maxsize=4096)
+def _escaped_text(text: str) -> str:
+    return vText(text).to_ical().decode()
+
+
+def _text(text: str) -> str:
+    return _escaped_text(text) if _NEEDS_ESCAPING.search(text) else text
+
+
+def _content_line(name: str, value: str | int | date | datetime) -> str:
+    """One property as the library writes it, before folding."""
+    if isinstance(value, str):
+        return f"{name}:{_text(value)}"
+    if isinstance(value, datetime):
+        params, suffix = _datetime_form(value.tzinfo)
+        return (f"{name}{params}:{value.year:04}{value.month:02}{value.day:02}"
+                f"T{value.hour:02}{value.minute:02}{value.second:02}{suffix}")
+    if isinstance(value, date):
+        return f"{name}{_DATE_PARAMS}:{value.year:04}{value.month:02}{value.day:02}"
+    return f"{name}:{int(value)}"
+
+
+def _folded(line: str) -> str:
+    # The library's folding leaves a line shorter than its limit as it is; a longer one is
+    # folded by the library itself.
+    if len(line) < _FOLD_AT and (line.isascii() or len(line.encode()) < _FOLD_AT):
+        return line
+    return Contentline(line).to_ical().decode()
+
+
+def event_ical(item: FeedEvent, stamp: datetime | None = None) -> bytes:
+    """``event_component(item, stamp).to_ical()``, byte for byte, some fifteen times faster."""
+    properties = event_properties(item, stamp)
+    lines = [_folded(_content_line(name, properties[name])) for name in _line_order(tuple(properties))]
+    return f"BEGIN:VEVENT\r\n{CRLF.join(lines)}\r\nEND:VEVENT\r\n".encode()
 
 
 def booking_event(booking, *, summary: str | None = None, description: str = "") -> Event:
@@ -165,6 +270,16 @@ def feed_calendar(name: str, events: list[FeedEvent], *, first_date: date, last_
     :param zone_name: the calendar's own zone (``X-WR-TIMEZONE``); by default the zone most events use.
     :param stamp: DTSTAMP for events with no change time of their own (closures).
     """
+    # The library writes the header and the VTIMEZONEs (once per feed); the events, written
+    # directly, go where it would put them: after the VTIMEZONEs, before END:VCALENDAR.
+    head = feed_header(name, events, first_date=first_date, last_date=last_date, zone_name=zone_name).to_ical()
+    if not head.endswith(_CALENDAR_END):
+        raise ValueError(f"icalendar ended a calendar unexpectedly: {head[-40:]!r}")
+    return b"".join([head[: -len(_CALENDAR_END)], *(event_ical(event, stamp) for event in events), _CALENDAR_END])
+
+
+def feed_header(name: str, events: list[FeedEvent], *, first_date: date, last_date: date, zone_name: str | None = None) -> Calendar:
+    """The feed's calendar without its events: properties and a VTIMEZONE per zone the events use."""
     calendar = _new_calendar()
     zones = [event.zone for event in events if event.zone and not event.all_day]
     calendar.add("x-wr-calname", name)
@@ -173,9 +288,7 @@ def feed_calendar(name: str, events: list[FeedEvent], *, first_date: date, last_
     # An X- property is text unless told otherwise; Outlook wants a real duration here.
     calendar["X-PUBLISHED-TTL"] = vDuration(REFRESH_INTERVAL)
     _add_timezones(calendar, zones, first_date - TIMEZONE_MARGIN, last_date + TIMEZONE_MARGIN)
-    for event in events:
-        calendar.add_component(event_component(event, stamp))
-    return calendar.to_ical()
+    return calendar
 
 
 def booking_ics(booking, base_url: str | None = None) -> bytes:

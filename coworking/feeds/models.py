@@ -65,3 +65,25 @@ class FeedCache(db.Model):
     last_modified: Mapped[datetime] = mapped_column(UTCDateTime)
     body: Mapped[bytes] = mapped_column(sa.LargeBinary)
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedStamp(db.Model):
+    """How often, and when last, the rows behind a set of feeds changed.
+
+    One row per scope: a member's bookings (``member``, user id), a space's (``space``), a hub's
+    bookings and closures (``hub``), and ``catalogue`` (target 0) for the hubs', spaces' and
+    people's names and settings that feeds show. Database triggers (migration 0005) bump them in
+    the same transaction as the change, whatever code made it, so a feed's ETag comes from one
+    primary-key read instead of an aggregate over its bookings.
+    """
+
+    __tablename__ = "feed_stamps"
+
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    target_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('member', 'space', 'hub', 'catalogue')", name="kind_known"),
+    )

@@ -29,19 +29,20 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from coworking.accounts.models import User
 from coworking.accounts.services import hash_secret
 from coworking.bookings.models import MAX_BOOKING_SPAN, Booking, BookingPurpose, BookingStatus
 from coworking.extensions import db
 from coworking.feeds import ical
-from coworking.feeds.models import FeedCache, FeedKind, FeedToken
+from coworking.feeds.models import FeedCache, FeedKind, FeedStamp, FeedToken
 from coworking.hubs.models import Closure, Hub, Space
 from coworking.types import utcnow
 
@@ -51,7 +52,7 @@ PAST_DAYS = 90
 FUTURE_DAYS = 365
 CANCELLED_KEPT_DAYS = 30
 # Part of every ETag: bump it when the body's shape changes, so cached bodies are rebuilt.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 # A feed is polled every few minutes; note its use at most this often, not on every poll.
 LAST_USE_RECORDED_EVERY = timedelta(hours=1)
 # Longer than any link we make (43 characters): anything longer is not worth a query.
@@ -110,8 +111,7 @@ def feed_window(now: datetime | None = None) -> FeedWindow:
 
 @dataclass(frozen=True)
 class Feed:
-    """What one feed shows, and to whom. ``key`` names its cached body; ``context`` is what its
-    body depends on besides the booking rows (names, zone, choices), so it goes in the ETag."""
+    """What one feed shows, and to whom. ``key`` names its cached body and goes in its ETag."""
 
     key: str
     title: str
@@ -121,19 +121,19 @@ class Feed:
     space: Space | None = None
     hub: Hub | None = None
     closures: bool = False
-    context: str = ""
 
     @property
     def is_public(self) -> bool:
         return self.audience is Audience.PUBLIC
 
-
-def _hub_context(hub: Hub) -> str:
-    return "|".join((hub.slug, hub.name, hub.address or "", hub.timezone))
-
-
-def _space_context(space: Space) -> str:
-    return "|".join((_hub_context(space.hub), space.name, str(space.feed_public), str(space.feed_shows_first_name)))
+    @property
+    def scope(self) -> tuple[str, int]:
+        """The feed stamp that changes whenever this feed's rows do (see FeedStamp)."""
+        if self.member_id is not None:
+            return FeedKind.MEMBER.value, self.member_id
+        if self.space is not None:
+            return FeedKind.SPACE.value, self.space.id
+        return FeedKind.HUB.value, self.hub.id
 
 
 def member_feed(user: User) -> Feed:
@@ -148,7 +148,6 @@ def staff_space_feed(space: Space) -> Feed:
         audience=Audience.STAFF,
         space=space,
         hub=space.hub,
-        context=_space_context(space),
     )
 
 
@@ -159,7 +158,6 @@ def staff_hub_feed(hub: Hub) -> Feed:
         filename=f"{hub.slug}-bookings.ics",
         audience=Audience.STAFF,
         hub=hub,
-        context=_hub_context(hub),
     )
 
 
@@ -174,7 +172,6 @@ def public_space_feed(space: Space | None) -> Feed | None:
         audience=Audience.PUBLIC,
         space=space,
         hub=space.hub,
-        context=_space_context(space),
     )
 
 
@@ -186,7 +183,6 @@ def closures_feed(hub: Hub) -> Feed:
         audience=Audience.PUBLIC,
         hub=hub,
         closures=True,
-        context=_hub_context(hub),
     )
 
 
@@ -202,8 +198,12 @@ def feed_for_token(token: FeedToken) -> Feed:
 
 def raw_token(token: FeedToken) -> str:
     """The link's secret part: 256 bits derived from the app's key, the row's id and its nonce."""
-    message = f"feed:{token.id}:{token.nonce}".encode()
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).digest()
+    return derive_link_secret(current_app.config["SECRET_KEY"], token.id, token.nonce)
+
+
+def derive_link_secret(secret_key: str, token_id: int, nonce: str) -> str:
+    message = f"feed:{token_id}:{nonce}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
@@ -320,12 +320,31 @@ class StaffFeedTokens:
 
 
 def staff_feed_tokens(user: User, hub: Hub) -> StaffFeedTokens:
-    """The user's links for a hub they work at: the whole hub's, and one per space."""
+    """The user's links for a hub they work at: the whole hub's, and one per space.
+
+    The space links come from one query; only the links not made yet are made one by one.
+    """
+    spaces = list(hub.spaces)
+    live = db.session.scalars(
+        sa.select(FeedToken)
+        .where(
+            FeedToken.user_id == user.id,
+            FeedToken.kind == FeedKind.SPACE.value,
+            FeedToken.space_id.in_([space.id for space in spaces]),
+            FeedToken.revoked_at.is_(None),
+        )
+        .order_by(FeedToken.id.desc())  # the oldest last, so it wins below, as in get_or_create_token
+    )
+    by_space = {token.space_id: token for token in live}
     return StaffFeedTokens(
         hub=hub,
         hub_token=get_or_create_token(user, FeedKind.HUB, hub=hub),
-        spaces=[(space, get_or_create_token(user, FeedKind.SPACE, space=space)) for space in hub.spaces],
+        spaces=[(space, _usable(by_space.get(space.id)) or get_or_create_token(user, FeedKind.SPACE, space=space)) for space in spaces],
     )
+
+
+def _usable(token: FeedToken | None) -> FeedToken | None:
+    return token if token is not None and _derives_from_current_key(token) else None
 
 
 def set_space_feed_visibility(space: Space, *, public: bool, shows_first_name: bool) -> None:
@@ -366,7 +385,18 @@ def _closures_in_window(feed: Feed, window: FeedWindow) -> list:
     return [Closure.hub_id == feed.hub.id, Closure.ends_on >= window.first_date, Closure.starts_on <= window.last_date]
 
 
-# --- versions: ETag and Last-Modified from one aggregate query ------------------------------
+# --- versions: ETag and Last-Modified from the feed's stamps ---------------------------------
+
+CATALOGUE = ("catalogue", 0)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A FeedStamp's value; a scope nothing has happened in yet has version 0."""
+
+    version: int = 0
+    changed_at: datetime | None = None
+
 
 @dataclass(frozen=True)
 class FeedVersion:
@@ -374,54 +404,102 @@ class FeedVersion:
     last_modified: datetime
 
 
-def feed_version(feed: Feed, window: FeedWindow, base_url: str) -> FeedVersion:
-    """The feed's ETag and Last-Modified, from one aggregate query (the calendar is not built).
+def version_from_stamps(feed_key: str, window: FeedWindow, base_url: str, scope: Stamp, catalogue: Stamp) -> FeedVersion:
+    """The feed's ETag and Last-Modified from its stamps (the calendar is not built).
 
-    The ETag covers the count and newest change of the feed's rows in the window, the window's
-    date and what else the body shows, so a new, changed, cancelled or deleted booking changes
-    it, and so does one leaving the window. Last-Modified is the newest change, or the moment
-    the window last moved, whichever is later.
+    Any change to the feed's rows bumps its scope's stamp, and any change to the names and
+    settings feeds show bumps the catalogue's; the window's date covers rows leaving the window.
+    Change times are in the ETag too, so stamps started afresh (a restored database) never repeat
+    an old ETag. Last-Modified is the newest change, or the moment the window last moved,
+    whichever is later. The conditional-request fast path (``revalidation``) calls this as well.
     """
-    count, newest = db.session.execute(
-        sa.select(sa.func.count(Booking.id), sa.func.max(Booking.updated_at)).where(*_booking_scope(feed), *_in_window(window))
-    ).one()
-    parts = [FORMAT_VERSION, feed.key, window.today.isoformat(), base_url, feed.context, str(count), newest.isoformat() if newest else ""]
-    if feed.closures:
-        # Closures have no change time (they are added and deleted) and a hub has a handful:
-        # their content itself goes in the ETag.
-        parts += [repr(row) for row in db.session.execute(
-            sa.select(Closure.id, Closure.starts_on, Closure.ends_on, Closure.reason)
-            .where(*_closures_in_window(feed, window))
-            .order_by(Closure.id)
-        )]
+    parts = [FORMAT_VERSION, feed_key, window.today.isoformat(), base_url]
+    for stamp in (scope, catalogue):
+        parts += [str(stamp.version), stamp.changed_at.isoformat() if stamp.changed_at else ""]
     etag = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
-    last_modified = max(newest or window.began, window.began).replace(microsecond=0)
+    changes = [stamp.changed_at for stamp in (scope, catalogue) if stamp.changed_at is not None]
+    last_modified = max([window.began, *changes]).replace(microsecond=0)
     return FeedVersion(etag=etag, last_modified=last_modified)
+
+
+def feed_version(feed: Feed, window: FeedWindow, base_url: str) -> FeedVersion:
+    """The feed's ETag and Last-Modified, from one read of two stamps."""
+    wanted = (feed.scope, CATALOGUE)
+    rows = db.session.execute(
+        sa.select(FeedStamp.kind, FeedStamp.target_id, FeedStamp.version, FeedStamp.changed_at).where(
+            sa.or_(*(sa.and_(FeedStamp.kind == kind, FeedStamp.target_id == target) for kind, target in wanted))
+        )
+    )
+    stamps = {(kind, target): Stamp(version, changed_at) for kind, target, version, changed_at in rows}
+    return version_from_stamps(feed.key, window, base_url, stamps.get(feed.scope, Stamp()), stamps.get(CATALOGUE, Stamp()))
 
 
 # --- building -------------------------------------------------------------------------------
 
-def feed_bookings(feed: Feed, window: FeedWindow) -> list[Booking]:
-    query = (
-        sa.select(Booking)
+class FeedBooking(NamedTuple):
+    """The part of a booking a feed shows, read as a row: a feed has thousands, and building an
+    ORM object for each cost more than writing its event. Its space (with the hub) and member
+    are objects loaded once per feed and shared by the rows."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    purpose: str
+    note: str
+    sequence: int
+    updated_at: datetime
+    space: Space
+    member: User | None
+
+    # Booking's own answers, so a row and a booking cannot disagree.
+    is_confirmed = Booking.is_confirmed
+    is_block = Booking.is_block
+    hub = Booking.hub
+
+
+# FeedBooking's own fields in order, then the ids of its space and member.
+_FEED_BOOKING_COLUMNS = (
+    Booking.id, Booking.starts_at, Booking.ends_at, Booking.status, Booking.purpose, Booking.note,
+    Booking.sequence, Booking.updated_at, Booking.space_id, Booking.member_id,
+)
+
+
+def feed_bookings(feed: Feed, window: FeedWindow) -> list[FeedBooking]:
+    """The feed's bookings in time order, in three queries however many there are: the rows,
+    then the distinct spaces (with hubs) and members they name."""
+    rows = db.session.execute(
+        sa.select(*_FEED_BOOKING_COLUMNS)
         .where(*_booking_scope(feed), *_in_window(window))
-        .options(joinedload(Booking.space).joinedload(Space.hub))
         .order_by(Booking.starts_at, Booking.id)
-    )
-    if feed.audience is not Audience.MEMBER:
-        query = query.options(selectinload(Booking.member))
-    return list(db.session.scalars(query))
+    ).all()
+    spaces = _spaces_by_id({row.space_id for row in rows})
+    members = _users_by_id({row.member_id for row in rows if row.member_id is not None})
+    return [FeedBooking(*row[:-2], space=spaces[row.space_id], member=members.get(row.member_id)) for row in rows]
+
+
+def _spaces_by_id(ids: set[int]) -> dict[int, Space]:
+    if not ids:
+        return {}
+    spaces = db.session.scalars(sa.select(Space).where(Space.id.in_(ids)).options(joinedload(Space.hub)))
+    return {space.id: space for space in spaces}
+
+
+def _users_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
 
 
 def _hub_page(hub: Hub, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/hubs/{hub.slug}"
 
 
-def _member_event(booking: Booking, feed: Feed, base_url: str) -> ical.FeedEvent:
+def _member_event(booking: FeedBooking, feed: Feed, base_url: str) -> ical.FeedEvent:
     return ical.booking_feed_event(booking, description=f"Manage this booking: {ical.booking_link(booking, base_url)}")
 
 
-def _staff_event(booking: Booking, feed: Feed, base_url: str) -> ical.FeedEvent:
+def _staff_event(booking: FeedBooking, feed: Feed, base_url: str) -> ical.FeedEvent:
     if booking.is_block:
         summary = f"Blocked: {booking.note}" if booking.note else "Blocked"
     else:
@@ -432,7 +510,7 @@ def _staff_event(booking: Booking, feed: Feed, base_url: str) -> ical.FeedEvent:
     return ical.booking_feed_event(booking, summary=summary, description=f"Manage this booking: {link}")
 
 
-def _public_event(booking: Booking, feed: Feed, base_url: str) -> ical.FeedEvent:
+def _public_event(booking: FeedBooking, feed: Feed, base_url: str) -> ical.FeedEvent:
     # Nothing about the person beyond, at most, the first name the manager chose to show.
     if booking.is_block:
         summary = "Unavailable" if feed.space is not None else f"Unavailable: {booking.space.name}"

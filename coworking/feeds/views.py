@@ -13,13 +13,18 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
-from coworking.accounts.services import hash_secret
 from coworking.api.schemas import MAX_INTEGER
 from coworking.extensions import db, limiter
 from coworking.feeds import services
 from coworking.feeds.forms import ResetFeedsForm, SpaceFeedForm
 from coworking.feeds.links import closures_link, private_link, public_space_link
 from coworking.feeds.models import FeedKind, FeedToken
+from coworking.feeds.revalidation import (
+    PRIVATE_LINK_SCOPE,
+    cache_control,
+    client_copy_is_current,
+    link_rate_key,
+)
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import get_hub_by_slug, get_hub_or_404, get_space_in_hub
 from coworking.permissions import check_manages, check_works_at
@@ -28,7 +33,6 @@ bp = Blueprint("feeds", __name__)
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "There is no calendar at this address.\n"
-MAX_AGE = 300
 RESET_DONE = (
     "Your calendar links are reset: the old ones stopped working just now. "
     "Subscribe again with the new links below."
@@ -42,8 +46,7 @@ def feed_rate_limit() -> str:
 
 
 def token_key() -> str:
-    # Per link, not per client address; hashed so the limiter's storage never holds a live link.
-    return "feed-token:" + hash_secret(str(request.view_args.get("token", "")))[:32]
+    return link_rate_key(str(request.view_args.get("token", "")))
 
 
 def space_key() -> str:
@@ -57,14 +60,6 @@ def closures_key() -> str:
 def not_found() -> Response:
     """The one answer for every feed link that does not work: the same bytes, whatever the reason."""
     return Response(NOT_FOUND, status=404, mimetype="text/plain", headers={"Cache-Control": "no-store"})
-
-
-def is_fresh(version: services.FeedVersion) -> bool:
-    """Does the client's copy match? If-None-Match, when sent, decides alone (RFC 9110)."""
-    if request.if_none_match:
-        return request.if_none_match.star_tag or request.if_none_match.contains_weak(version.etag)
-    since = request.if_modified_since
-    return since is not None and version.last_modified <= since
 
 
 def commit_quietly() -> None:
@@ -81,7 +76,7 @@ def serve(feed: services.Feed, token: FeedToken | None = None) -> Response:
     base_url = current_app.config["BASE_URL"]
     window = services.feed_window()
     version = services.feed_version(feed, window, base_url)
-    if is_fresh(version):
+    if client_copy_is_current(request.if_none_match, request.if_modified_since, version):
         response = Response(status=304)
     else:
         body = services.feed_body(feed, window, version, base_url)
@@ -93,13 +88,14 @@ def serve(feed: services.Feed, token: FeedToken | None = None) -> Response:
     commit_quietly()
     response.set_etag(version.etag)
     response.last_modified = version.last_modified
-    response.headers["Cache-Control"] = f"{'public' if feed.is_public else 'private'}, max-age={MAX_AGE}"
+    response.headers["Cache-Control"] = cache_control(feed.is_public)
     return response
 
 
 @bp.route("/feeds/<token>.ics")
-@limiter.limit(feed_rate_limit, key_func=token_key)
+@limiter.shared_limit(feed_rate_limit, scope=PRIVATE_LINK_SCOPE, key_func=token_key)
 def private_feed(token: str):
+    """Conditional requests that find nothing new were mostly answered already (revalidation)."""
     found = services.find_live_token(token)
     if found is None:
         return not_found()

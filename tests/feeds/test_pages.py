@@ -124,6 +124,25 @@ def test_the_manager_sees_the_hub_and_space_links_and_a_form_per_space(client, a
     assert_no_inline_script_or_style(page)
 
 
+def test_the_hub_feeds_page_reads_every_space_link_in_one_query(client, auth, manager, room, desks, make_space, hub):
+    for number in range(6):
+        make_space(hub, name=f"Extra desk {number}")
+    auth.login(manager)
+    client.get("/hubs/here/feeds")  # makes the links the first time
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get("/hubs/here/feeds").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert page.count("-feed-url") >= 9
+    assert len([statement for statement in seen if "FROM feed_tokens" in statement]) <= 2
+
+
 def test_staff_see_the_links_but_not_the_public_feed_forms(client, auth, staff, room):
     auth.login(staff)
     page = client.get("/hubs/here/feeds").get_data(as_text=True)
