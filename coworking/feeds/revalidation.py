@@ -174,7 +174,14 @@ class FeedRevalidation:
     def _get_engine(self) -> sa.Engine:
         if self._engine is None:
             with self.app.app_context():
-                self._engine = db.engine
+                engine = db.engine
+            if engine.dialect.name == "postgresql":
+                # A small pool of its own, in autocommit and without the app's pre-ping: a poll
+                # is one statement, and BEGIN, ROLLBACK and a ping would quadruple its round
+                # trips (about 0.35 ms against 1.5 ms here). A connection that dropped fails one
+                # poll, which the view then answers, and is replaced.
+                engine = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8)
+            self._engine = engine
         return self._engine
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from coworking.extensions import db
 from coworking.feeds import services
@@ -17,17 +18,17 @@ from tests.feeds.conftest import local, today_utc
 
 @contextmanager
 def statements():
-    """The SQL statements run inside the block."""
+    """The SQL statements run inside the block, on any engine (polls may use their own)."""
     seen: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(Engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
