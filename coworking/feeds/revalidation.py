@@ -25,7 +25,6 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask import Flask
 from limits import RateLimitItem, parse
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
@@ -87,7 +86,7 @@ def _live_token_with_stamps() -> sa.Select:
         .outerjoin(stamp, sa.and_(stamp.kind == FeedToken.kind, stamp.target_id == target))
         .outerjoin(catalogue, sa.and_(catalogue.kind == kind, catalogue.target_id == target_id))
         .where(
-            FeedToken.token_hash == sa.bindparam("token_hash"),
+            FeedToken.token_hash == sa.bindparam("token_hash", value=""),
             FeedToken.revoked_at.is_(None),
             User.active.is_(True),
             sa.or_(FeedToken.kind == FeedKind.MEMBER.value, User.is_admin.is_(True), works_at_hub),
@@ -96,6 +95,49 @@ def _live_token_with_stamps() -> sa.Select:
 
 
 LIVE_TOKEN_WITH_STAMPS = _live_token_with_stamps()
+
+
+class ReadFailed(Exception):
+    """The database refused or dropped a PreparedRead."""
+
+
+class PreparedRead:
+    """One SELECT compiled once for an engine and run on a bare DBAPI cursor.
+
+    A poll is this one statement, and SQLAlchemy's per-execution work (cache key, parameters,
+    result rows) was a quarter of it; the statement never changes, so the SQL text, the parameter
+    order and the column converters are worked out once here instead.
+    """
+
+    def __init__(self, engine: sa.Engine, statement: sa.Select):
+        compiled = statement.compile(dialect=engine.dialect)
+        self.engine = engine
+        self.sql = str(compiled)
+        self.bound = compiled.construct_params()
+        self.order = compiled.positiontup if compiled.positional else None
+        self.converters = [
+            column.type.dialect_impl(engine.dialect).result_processor(engine.dialect, None)
+            for column in statement.selected_columns
+        ]
+
+    def first(self, **values) -> tuple | None:
+        params = {**self.bound, **values}
+        if self.order is not None:
+            params = [params[name] for name in self.order]
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+        except self.engine.dialect.loaded_dbapi.Error as error:
+            connection.invalidate()  # it may be a dropped connection: never hand it out again
+            raise ReadFailed(str(error)) from error
+        finally:
+            connection.close()
+        if row is None:
+            return None
+        return tuple(value if convert is None else convert(value) for convert, value in zip(self.converters, row, strict=True))
 
 
 @lru_cache(maxsize=8)
@@ -109,7 +151,7 @@ class FeedRevalidation:
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
         self.wsgi_app = wsgi_app
-        self._engine: sa.Engine | None = None
+        self._read: PreparedRead | None = None
 
     def __call__(self, environ, start_response):
         headers = self._not_modified_headers(environ)
@@ -130,8 +172,8 @@ class FeedRevalidation:
         raw = match.group(1)
         try:
             version = self._current_version(raw)
-        except SQLAlchemyError:
-            log.warning("Feed revalidation failed; the view answers instead", exc_info=True)
+        except Exception:  # noqa: BLE001 - this layer is a shortcut: whatever goes wrong, the view answers
+            log.exception("Feed revalidation failed; the view answers instead")
             return None
         if version is None or not client_copy_is_current(parse_etags(if_none_match), parse_date(if_modified_since), version):
             return None
@@ -146,8 +188,7 @@ class FeedRevalidation:
 
     def _current_version(self, raw: str) -> services.FeedVersion | None:
         """The feed's version if the link works and nothing is due to be written; else None."""
-        with self._get_engine().connect() as connection:
-            row = connection.execute(LIVE_TOKEN_WITH_STAMPS, {"token_hash": hash_secret(raw)}).first()
+        row = self._get_read().first(token_hash=hash_secret(raw))
         if row is None:
             return None
         token_id, nonce, kind, target, last_used_at, version, changed_at, catalogue_version, catalogue_changed_at = row
@@ -171,8 +212,8 @@ class FeedRevalidation:
         prefix = self.app.config.get("RATELIMIT_KEY_PREFIX")
         return limiter.limiter.hit(_limit(self.app.config["FEED_RATE_LIMIT"]), *([prefix] if prefix else []), *identifiers)
 
-    def _get_engine(self) -> sa.Engine:
-        if self._engine is None:
+    def _get_read(self) -> PreparedRead:
+        if self._read is None:
             with self.app.app_context():
                 engine = db.engine
             if engine.dialect.name == "postgresql":
@@ -181,8 +222,8 @@ class FeedRevalidation:
                 # trips (about 0.35 ms against 1.5 ms here). A connection that dropped fails one
                 # poll, which the view then answers, and is replaced.
                 engine = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8)
-            self._engine = engine
-        return self._engine
+            self._read = PreparedRead(engine, LIVE_TOKEN_WITH_STAMPS)
+        return self._read
 
 
 def install(app: Flask) -> None:

@@ -210,3 +210,18 @@ def test_moving_a_booking_to_another_space_stamps_both_spaces(booked, hub, make_
     db.session.commit()
     assert stamp("space", first) > before[0]
     assert stamp("space", second) > before[1]
+
+
+def test_when_the_shortcut_fails_the_view_gives_the_same_answer(client, links, booked, monkeypatch, caplog):
+    from coworking.feeds import revalidation
+
+    etag = current_etag(client, links["member"])
+
+    def broken(self, **values):
+        raise revalidation.ReadFailed("the database went away")
+
+    monkeypatch.setattr(revalidation.PreparedRead, "first", broken)
+    response = poll(client, links["member"], etag)
+    assert response.status_code == 304
+    assert response.headers["ETag"] == etag
+    assert "Feed revalidation failed" in caplog.text
