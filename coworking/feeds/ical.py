@@ -270,12 +270,16 @@ def feed_calendar(name: str, events: list[FeedEvent], *, first_date: date, last_
     :param zone_name: the calendar's own zone (``X-WR-TIMEZONE``); by default the zone most events use.
     :param stamp: DTSTAMP for events with no change time of their own (closures).
     """
-    # The library writes the header and the VTIMEZONEs (once per feed); the events, written
-    # directly, go where it would put them: after the VTIMEZONEs, before END:VCALENDAR.
     head = feed_header(name, events, first_date=first_date, last_date=last_date, zone_name=zone_name).to_ical()
+    return _with_events(head, (event_ical(event, stamp) for event in events))
+
+
+def _with_events(head: bytes, events: Iterable[bytes]) -> bytes:
+    """A calendar the library wrote without events (properties, VTIMEZONEs), with the events
+    (written directly) where it would put them: after the VTIMEZONEs, before END:VCALENDAR."""
     if not head.endswith(_CALENDAR_END):
         raise ValueError(f"icalendar ended a calendar unexpectedly: {head[-40:]!r}")
-    return b"".join([head[: -len(_CALENDAR_END)], *(event_ical(event, stamp) for event in events), _CALENDAR_END])
+    return b"".join([head[: -len(_CALENDAR_END)], *events, _CALENDAR_END])
 
 
 def feed_header(name: str, events: list[FeedEvent], *, first_date: date, last_date: date, zone_name: str | None = None) -> Calendar:
@@ -298,8 +302,15 @@ def booking_ics(booking, base_url: str | None = None) -> bytes:
     booking, and (given ``base_url``) a link to manage the booking in the description.
     """
     description = f"Manage this booking: {booking_link(booking, base_url)}" if base_url else ""
+    event = booking_feed_event(booking, description=description)
+    return _with_events(one_off_head(booking.hub.timezone, booking.starts_at.date()), [event_ical(event)])
+
+
+@lru_cache(maxsize=256)
+def one_off_head(zone_name: str, day: date) -> bytes:
+    """The library's calendar around a one-off event on ``day``: its properties and a VTIMEZONE
+    of a few weeks either side. Cached: writing a VTIMEZONE was most of a booking's .ics, and the
+    confirmation email of every booking has one."""
     calendar = _new_calendar()
-    day = booking.starts_at.date()
-    _add_timezones(calendar, [booking.hub.timezone], day - TIMEZONE_MARGIN * 5, day + TIMEZONE_MARGIN * 5)
-    calendar.add_component(booking_event(booking, description=description))
+    _add_timezones(calendar, [zone_name], day - TIMEZONE_MARGIN * 5, day + TIMEZONE_MARGIN * 5)
     return calendar.to_ical()

@@ -55,3 +55,16 @@ def test_the_confirmation_email_attaches_a_calendar_that_parses(member, book, ro
     [event] = calendar.walk("VEVENT")
     assert event["UID"] == f"booking-{booking.id}@coworking-hub"
     assert [str(zone["TZID"]) for zone in calendar.timezones] == ["Europe/London"]
+
+
+def test_the_file_is_byte_for_byte_what_icalendar_itself_writes(member, place, room, hub):
+    """The event is written directly and the header cached: the bytes must stay the library's."""
+    from coworking.feeds import ical
+
+    day = today_utc() + timedelta(days=4)
+    booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:30", hub.timezone))
+    reference = ical._new_calendar()
+    start = booking.starts_at.date()
+    ical._add_timezones(reference, [hub.timezone], start - ical.TIMEZONE_MARGIN * 5, start + ical.TIMEZONE_MARGIN * 5)
+    reference.add_component(ical.booking_event(booking, description=f"Manage this booking: http://x/bookings/{booking.id}"))
+    assert booking_ics(booking, "http://x") == reference.to_ical()
