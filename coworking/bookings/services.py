@@ -271,8 +271,8 @@ def book_space(
     override = _may_override(booked_by, space.hub, override_rules)
     attempt = _attempt(space, member, starts_at, ends_at, now)
     overridden = check_rules(attempt, override=override)
-    if overlapping([space.id], starts_at, ends_at):
-        raise BookingConflict()
+    # No "is it free?" query first: the insert asks the database, whose refusal (the exclusion
+    # constraint, SQLite's trigger) _insert turns into the same BookingConflict.
     booking = _insert(
         Booking(
             space=space,
