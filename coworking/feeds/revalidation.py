@@ -17,6 +17,7 @@ view's Flask, session, ORM and limiter machinery costs several times what the po
 """
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from datetime import datetime
@@ -161,6 +162,7 @@ class FeedRevalidation:
         return []
 
     def _not_modified_headers(self, environ) -> list[tuple[str, str]] | None:
+        """The 304's headers, or None for "let the view answer"."""
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
         if_none_match, if_modified_since = environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
@@ -169,13 +171,15 @@ class FeedRevalidation:
         match = PRIVATE_FEED_PATH.fullmatch(environ.get("PATH_INFO", ""))
         if match is None:
             return None
-        raw = match.group(1)
         try:
-            version = self._current_version(raw)
+            return self._answer(match.group(1), parse_etags(if_none_match), parse_date(if_modified_since))
         except Exception:  # noqa: BLE001 - this layer is a shortcut: whatever goes wrong, the view answers
             log.exception("Feed revalidation failed; the view answers instead")
             return None
-        if version is None or not client_copy_is_current(parse_etags(if_none_match), parse_date(if_modified_since), version):
+
+    def _answer(self, raw: str, if_none_match: ETags, if_modified_since: datetime | None) -> list[tuple[str, str]] | None:
+        version = self._current_version(raw)
+        if version is None or not client_copy_is_current(if_none_match, if_modified_since, version):
             return None
         if not self._take_allowance(raw):
             return None  # the view answers 429, with the limiter's headers
@@ -192,7 +196,7 @@ class FeedRevalidation:
         if row is None:
             return None
         token_id, nonce, kind, target, last_used_at, version, changed_at, catalogue_version, catalogue_changed_at = row
-        if raw != services.derive_link_secret(self.app.config["SECRET_KEY"], token_id, nonce):
+        if not hmac.compare_digest(raw, services.derive_link_secret(self.app.config["SECRET_KEY"], token_id, nonce)):
             return None  # made under another SECRET_KEY: the view says 404
         now = utcnow()
         if last_used_at is None or now - last_used_at > services.LAST_USE_RECORDED_EVERY:
