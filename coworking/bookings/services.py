@@ -121,6 +121,9 @@ def active_booking_count(member: User, hub: Hub, now: datetime, *, exclude_id: i
             Space.hub_id == hub.id,
             Booking.status == CONFIRMED,
             Booking.ends_at > now,
+            # The (member_id, starts_at) index then reads only the member's recent and future
+            # bookings, not their whole history (no row spans more than MAX_BOOKING_SPAN).
+            Booking.starts_at > now - MAX_BOOKING_SPAN,
         )
     )
     if exclude_id is not None:
