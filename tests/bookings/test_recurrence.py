@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 from itertools import pairwise
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from coworking.bookings.recurrence import MAX_OCCURRENCES, Recurrence, RecurrenceError, expand
@@ -123,14 +123,17 @@ def is_nth_weekday(day: date, nth: int) -> bool:
 
 @settings(max_examples=100, deadline=None)
 @given(recurrences(), st.integers(0, 400))
+@example(Recurrence("daily", date(2027, 3, 1), until=date(2028, 4, 4)), 400)  # 401 dates: too many
 def test_expansion_keeps_to_its_rule_its_end_and_the_horizon(recurrence, horizon_days):
     horizon = recurrence.starts_on + timedelta(days=horizon_days)
     unbounded = expand(recurrence, FAR) if recurrence.count else None
     try:
         dates = expand(recurrence, horizon)
     except RecurrenceError:
-        # Refused only when it would run past the horizon.
-        assert (recurrence.until and recurrence.until > horizon) or (unbounded and unbounded[-1] > horizon)
+        # Refused only when it would run past the horizon, or could hold more bookings than a
+        # series may (at most one a day, so only a span of more than MAX_OCCURRENCES days can).
+        too_many = recurrence.until is not None and (recurrence.until - recurrence.starts_on).days + 1 > MAX_OCCURRENCES
+        assert (recurrence.until and recurrence.until > horizon) or (unbounded and unbounded[-1] > horizon) or too_many
         return
 
     assert dates == sorted(set(dates))  # strictly increasing
