@@ -140,15 +140,20 @@ def member_feed(user: User) -> Feed:
     return Feed(key=f"member:{user.id}", title="My bookings", filename="my-bookings.ics", audience=Audience.MEMBER, member_id=user.id)
 
 
-def staff_space_feed(space: Space) -> Feed:
+def _space_feed(space: Space, key_prefix: str, audience: Audience) -> Feed:
+    """One space's bookings: the staff's feed and the public one differ in key and audience only."""
     return Feed(
-        key=f"space:{space.id}",
+        key=f"{key_prefix}:{space.id}",
         title=f"{space.name}, {space.hub.name}",
         filename=f"{space.hub.slug}-space-{space.id}.ics",
-        audience=Audience.STAFF,
+        audience=audience,
         space=space,
         hub=space.hub,
     )
+
+
+def staff_space_feed(space: Space) -> Feed:
+    return _space_feed(space, "space", Audience.STAFF)
 
 
 def staff_hub_feed(hub: Hub) -> Feed:
@@ -165,14 +170,7 @@ def public_space_feed(space: Space | None) -> Feed | None:
     """The space's public feed, or None when its manager has not made it public."""
     if space is None or not space.active or not space.feed_public:
         return None
-    return Feed(
-        key=f"public-space:{space.id}",
-        title=f"{space.name}, {space.hub.name}",
-        filename=f"{space.hub.slug}-space-{space.id}.ics",
-        audience=Audience.PUBLIC,
-        space=space,
-        hub=space.hub,
-    )
+    return _space_feed(space, "public-space", Audience.PUBLIC)
 
 
 def closures_feed(hub: Hub) -> Feed:
