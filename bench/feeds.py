@@ -17,12 +17,12 @@ import sqlalchemy as sa
 
 from bench.common import Bench, BenchError, Measurement, Timing, progress, timed
 from bench.seeding import booking_row, create_bench_hubs, insert_bookings, remove_bench_data
-from coworking.accounts.models import Role, User
-from coworking.accounts.services import grant_role
+from coworking.accounts.models import User
 from coworking.extensions import db
 from coworking.feeds import services as feeds
 from coworking.feeds.models import FeedCache, FeedKind
 from coworking.hubs.models import Hub, Space
+from coworking.hubs.roles import Role, grant_role
 from coworking.timezones import combine_local
 from coworking.types import utcnow
 

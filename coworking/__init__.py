@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from config import instance_dir, load_config
 from coworking import transactions  # noqa: F401  (SQLite pragmas and BEGIN handling)
 from coworking.extensions import csrf, db, limiter, login_manager, migrate
+from coworking.types import MAX_INTEGER
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -40,7 +41,7 @@ class DatabaseInteger(IntegerConverter):
     database error (PostgreSQL refuses to compare them)."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(map, *args, **kwargs)
 
 

@@ -44,8 +44,8 @@ def users():
 @click.option("--manager", "manager_of", metavar="HUB_SLUG", help="Make the user a manager of this hub.")
 def create_user_command(email, name, password, admin, manager_of):
     """Create a user (optionally an admin, or a hub manager)."""
-    from coworking.accounts.models import Role
-    from coworking.accounts.services import AccountError, create_user, grant_role
+    from coworking.accounts.services import AccountError, create_user
+    from coworking.hubs.roles import Role, grant_role
     from coworking.hubs.services import get_hub_by_slug
 
     hub = None

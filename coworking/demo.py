@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from coworking.accounts import services as accounts
-from coworking.accounts.models import Role, User
+from coworking.accounts.models import User
 from coworking.extensions import db
 from coworking.hubs import services as hubs
 from coworking.hubs.models import Hub
+from coworking.hubs.roles import Role, grant_role
 
 DEMO_PASSWORD = "demo-password"
 
@@ -90,7 +91,7 @@ def seed_demo() -> list[DemoLogin]:
     for email, name, is_admin, hub_slug, role in USERS:
         user = _ensure_user(email, name, is_admin)
         if hub_slug:
-            accounts.grant_role(user, by_slug[hub_slug], role)
+            grant_role(user, by_slug[hub_slug], role)
         label = "network admin" if is_admin else (f"{role.value}, {hub_slug}" if role else "member")
         logins.append(DemoLogin(email, label))
     db.session.flush()
@@ -108,6 +109,6 @@ def _seed_bookings(by_slug: dict[str, Hub]) -> None:
 
 
 def _roles_of(hub: Hub):
-    from coworking.accounts.models import HubRole
+    from coworking.hubs.roles import HubRole
 
     return db.session.scalars(sa.select(HubRole).where(HubRole.hub_id == hub.id)).all()

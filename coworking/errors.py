@@ -1,11 +1,16 @@
-"""One error page and one JSON error shape for the whole app.
+"""One way to refuse, one error page and one JSON error shape for the whole app.
 
-API errors are ``{"error": {"code": ..., "message": ..., "fields": {...}}}``; anything under
+Services refuse by raising a ``DomainError`` (each area derives its own: ``AccountError``,
+``HubError``, ``BookingError``...); they never call ``abort``. A page shows the refusal beside its
+form field (``coworking.forms.show_refusal``); the API answers it here, as JSON with the error's
+status. API errors are ``{"error": {"code": ..., "message": ..., "fields": {...}}}``; anything under
 ``/api/`` gets JSON, never HTML.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from collections.abc import Callable
+
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -24,24 +29,47 @@ CODES = {
 }
 
 
-class ApiError(Exception):
-    """Raised by API code to answer with a JSON error."""
+class DomainError(ValueError):
+    """A business rule refused something. ``status`` is the HTTP status the API answers with,
+    ``field`` the form or JSON field it concerns (None: the request as a whole), ``details`` any
+    extra keys the JSON error carries (a list of broken rules, say)."""
 
-    def __init__(self, status: int, message: str, fields: dict | None = None, code: str | None = None):
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None, *, status: int | None = None, **details):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+        self.details = details
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {self.field: self.message} if self.field else {}
+
+
+class ApiError(Exception):
+    """Raised by API code to answer with a JSON error; ``extra`` keys (``rules``, ``occurrences``)
+    go into the error object beside code, message and fields."""
+
+    def __init__(self, status: int, message: str, fields: dict | None = None, code: str | None = None, **extra):
         super().__init__(message)
         self.status = status
         self.message = message
         self.fields = fields or {}
         self.code = code or CODES.get(status, "error")
+        self.extra = extra
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
-def json_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+def json_error(status: int, message: str, fields: dict | None = None, code: str | None = None, **extra):
     body = {"error": {"code": code or CODES.get(status, "error"), "message": message}}
     body["error"]["fields"] = fields or {}
+    body["error"].update(extra)
     response = jsonify(body)
     response.status_code = status
     return response
@@ -72,13 +100,22 @@ def _extra_headers(error: HTTPException) -> list[tuple[str, str]]:
     return headers
 
 
+# Path prefixes whose 404s have an answer of their own (calendar feeds answer plain text, the
+# same bytes whatever made the link not work). Areas add theirs with ``plain_not_found``.
+_NOT_FOUND_ANSWERS: dict[str, Callable[[], Response]] = {}
+
+
+def plain_not_found(prefix: str, answer: Callable[[], Response]) -> None:
+    """Answer every 404 under ``prefix`` with ``answer()`` instead of the error page."""
+    _NOT_FOUND_ANSWERS[prefix] = answer
+
+
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
-    if status == 404 and request.path.startswith("/feeds/"):
-        # Calendar apps get the feeds' one plain answer, whatever made the link not work.
-        from coworking.feeds.views import not_found
-
-        return not_found()
+    if status == 404:
+        answer = next((answer for prefix, answer in _NOT_FOUND_ANSWERS.items() if request.path.startswith(prefix)), None)
+        if answer is not None:
+            return answer()
     if wants_json():
         data = getattr(error, "data", None) or {}
         response = json_error(status, _message_for(error), _flatten_fields(data.get("messages")))
@@ -132,7 +169,25 @@ def _first_message(problem) -> str | None:
 
 
 def handle_api_error(error: ApiError):
-    return json_error(error.status, error.message, error.fields, error.code)
+    return json_error(error.status, error.message, error.fields, error.code, **error.extra)
+
+
+def api_error_for(error: DomainError, field: str | None = None) -> ApiError:
+    """The API's one translation of a refusal: its status, its message, the field it names
+    (``field`` renames it where the API's field differs from the form's)."""
+    name = field or error.field
+    return ApiError(error.status, error.message, {name: error.message} if name else {}, **error.details)
+
+
+def handle_domain_error(error: DomainError):
+    """A refusal that reached the top: the transaction is rolled back (by the unit of work, or
+    here) and the API answers it as JSON; a page shows it as an error page with its status."""
+    from coworking.extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        return handle_api_error(api_error_for(error))
+    return render_template("errors/error.html", status=error.status, title="Not possible", message=error.message), error.status
 
 
 def handle_csrf_error(error: CSRFError):
@@ -154,6 +209,7 @@ def handle_internal_error(error: InternalServerError):
 
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     # Unhandled exceptions reach this as a 500 (after Flask logs them) unless

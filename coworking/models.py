@@ -1,6 +1,6 @@
 """Imports every area's models so metadata (and Alembic) knows all tables."""
-from coworking.accounts.models import ApiToken, AuthSession, HubRole, PasswordReset, User  # noqa: F401
 from coworking.bookings.models import Booking, BookingPolicy, BookingSeries  # noqa: F401
 from coworking.feeds.models import FeedCache, FeedToken  # noqa: F401
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space  # noqa: F401
+from coworking.hubs.roles import HubRole  # noqa: F401
 from coworking.mail import OutboxMessage  # noqa: F401

@@ -20,6 +20,11 @@ def is_currency(code: str) -> bool:
     return code in KNOWN_CURRENCIES
 
 
+def normalise_currency(code: str | None) -> str:
+    """'gbp ' -> 'GBP': ISO 4217 codes are upper-case, so lower-case input is accepted, not refused."""
+    return (code or "").strip().upper()
+
+
 def minor_digits(currency: str) -> int:
     """How many decimal places the currency's minor unit has (GBP 2, JPY 0, BHD 3)."""
     return get_currency_precision(currency)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user, login_required
 
-from coworking.hubs.models import Hub
+if TYPE_CHECKING:
+    from coworking.hubs.models import Hub
 
 
 def require_admin(view):

@@ -1,4 +1,9 @@
-"""SQLite transaction handling that makes check-then-write safe.
+"""The unit of work, and the SQLite transaction handling that makes check-then-write safe.
+
+``unit_of_work()`` is the one commit boundary for pages, the API and the CLI: services flush but
+never commit; the request (or command) commits once at the end and rolls back on any exception,
+so everything one action changes (a booking, its mail in the outbox, later an invoice's number,
+lines and journal entry) lands together or not at all.
 
 pysqlite, left to itself, starts a transaction only at the first write, so a "check the slot
 is free, then insert" sequence runs its check *outside* the write transaction and two
@@ -18,9 +23,12 @@ PostgreSQL needs none of this: its constraints and row locks do the work.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, scoped_session
 
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
@@ -59,3 +67,35 @@ def ensure_write_lock(session: Session) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return
     _begin_immediate_if_idle(session.connection().connection.dbapi_connection)
+
+
+@contextmanager
+def unit_of_work(*, write: bool = True) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back if anything inside raises.
+
+    ``write=True`` (the default) takes SQLite's write lock first, so the reads and checks inside
+    the block and the writes that depend on them are one serialised transaction.
+    """
+    from coworking.extensions import db
+
+    if write:
+        ensure_write_lock(db.session)
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def commit_if_possible() -> bool:
+    """Commit bookkeeping that may be skipped (a link's or token's last use, a cached body): when
+    the database is too busy to take it now, roll it back and let the next request try again."""
+    from coworking.extensions import db
+
+    try:
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        return False
+    return True

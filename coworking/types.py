@@ -35,5 +35,25 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+# The largest value an INTEGER column (our ids) holds: larger ids in a URL or body are "not found"
+# rather than a database error (PostgreSQL refuses to compare them).
+MAX_INTEGER = 2**31 - 1
+
+
+class MinorUnits(sa.types.TypeDecorator):
+    """An amount of money in integer minor units (pence, cents), its currency kept beside it.
+
+    64-bit on PostgreSQL (BIGINT): invoice totals and ledger balances outgrow 32 bits in
+    currencies with small units. SQLite's INTEGER is 64-bit already. Every amount column uses it.
+    """
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        # SQLite: plain INTEGER, which holds 64 bits (and keeps its tables free of a rebuild).
+        return dialect.type_descriptor(sa.Integer() if dialect.name == "sqlite" else sa.BigInteger())
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -216,8 +216,7 @@ def make_space(app):
 
 @pytest.fixture
 def make_manager(make_user):
-    from coworking.accounts.models import Role
-    from coworking.accounts.services import grant_role
+    from coworking.hubs.roles import Role, grant_role
 
     def make(hub, role: Role = Role.MANAGER, **overrides):
         user = make_user(**overrides)

@@ -1,7 +1,6 @@
-"""Users, their roles in hubs, sessions and tokens."""
+"""Users, their sessions and tokens. Their roles in hubs belong to the hubs area (hubs/roles.py)."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,11 +13,7 @@ from coworking.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from coworking.hubs.models import Hub
-
-
-class Role(str, enum.Enum):
-    MANAGER = "manager"
-    STAFF = "staff"
+    from coworking.hubs.roles import HubRole
 
 
 class User(UserMixin, db.Model):
@@ -33,8 +28,9 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # HubRole lives in the hubs area (coworking/hubs/roles.py); named here, never imported.
     roles: Mapped[list[HubRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        "HubRole", back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
     # Set by login/user_loader (not a column): the key of the server-side session in use.
@@ -54,14 +50,15 @@ class User(UserMixin, db.Model):
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else self.name
 
-    def role_in(self, hub: Hub) -> Role | None:
-        for role in self.roles:
-            if role.hub_id == hub.id:
-                return Role(role.role)
+    def role_in(self, hub: Hub):
+        """The user's Role in the hub (coworking.hubs.roles.Role), or None."""
+        for hub_role in self.roles:
+            if hub_role.hub_id == hub.id:
+                return hub_role.kind
         return None
 
     def manages(self, hub: Hub) -> bool:
-        return self.is_admin or self.role_in(hub) == Role.MANAGER
+        return self.is_admin or any(role.hub_id == hub.id and role.is_manager for role in self.roles)
 
     def works_at(self, hub: Hub) -> bool:
         """Manager or staff of the hub (or a network admin)."""
@@ -69,27 +66,10 @@ class User(UserMixin, db.Model):
 
     @property
     def managed_hub_ids(self) -> set[int]:
-        return {role.hub_id for role in self.roles if role.role == Role.MANAGER.value}
+        return {role.hub_id for role in self.roles if role.is_manager}
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
-
-
-class HubRole(db.Model):
-    __tablename__ = "hub_roles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(sa.String(20))
-
-    user: Mapped[User] = relationship(back_populates="roles")
-    hub: Mapped[Hub] = relationship(lazy="joined")
-
-    __table_args__ = (
-        sa.UniqueConstraint("user_id", "hub_id", name="uq_hub_roles_user_hub"),
-        sa.CheckConstraint("role in ('manager', 'staff')", name="role_known"),
-    )
 
 
 class AuthSession(db.Model):

@@ -11,9 +11,9 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from coworking.accounts.models import ApiToken, AuthSession, HubRole, PasswordReset, Role, User
+from coworking.accounts.models import ApiToken, AuthSession, PasswordReset, User
+from coworking.errors import DomainError
 from coworking.extensions import db
-from coworking.hubs.models import Hub
 from coworking.mail import queue_mail
 from coworking.types import utcnow
 
@@ -26,13 +26,8 @@ API_TOKEN_PREFIX = "cw_"
 _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule about accounts was broken; ``field`` names the form field to show it beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -268,24 +263,3 @@ def _mark_reset_used(reset: PasswordReset) -> None:
     )
     if spent.rowcount != 1:
         raise AccountError(RESET_LINK_UNUSABLE)
-
-
-# --- roles ----------------------------------------------------------------------------------
-
-def grant_role(user: User, hub: Hub, role: Role | str) -> HubRole:
-    """Give (or change) the user's role in a hub."""
-    role = Role(role)
-    existing = next((r for r in user.roles if r.hub_id == hub.id), None)
-    if existing is not None:
-        existing.role = role.value
-        return existing
-    hub_role = HubRole(user=user, hub=hub, role=role.value)
-    db.session.add(hub_role)
-    db.session.flush()
-    return hub_role
-
-
-def revoke_role(user: User, hub: Hub) -> None:
-    for role in list(user.roles):
-        if role.hub_id == hub.id:
-            user.roles.remove(role)

@@ -13,7 +13,6 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coworking.api.schemas import (
-    MAX_INTEGER,
     MoneySchema,
     PageQuerySchema,
     PageSchema,
@@ -24,6 +23,7 @@ from coworking.bookings.models import BookingPurpose, BookingStatus
 from coworking.bookings.recurrence import FREQUENCIES, Recurrence
 from coworking.hubs.models import SpaceKind
 from coworking.timezones import utc_to_local
+from coworking.types import MAX_INTEGER
 
 # Beyond these, converting between zones (or taking "the next day") overflows Python's datetime.
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9000, 12, 31)

@@ -42,7 +42,6 @@ from coworking.api.booking_schemas import (
     SeriesPreviewSchema,
 )
 from coworking.api.paging import page_of
-from coworking.api.schemas import MAX_INTEGER
 from coworking.api.views import load_hub
 from coworking.bookings import services
 from coworking.bookings.models import Booking, BookingSeries
@@ -53,6 +52,7 @@ from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import get_hub_by_slug
 from coworking.timezones import local_day_bounds, utc_to_local
 from coworking.transactions import ensure_write_lock
+from coworking.types import MAX_INTEGER
 
 blp = Blueprint(
     "bookings_api",
@@ -79,20 +79,6 @@ def documents_errors(*statuses: int):
 
 # --- refusals as JSON -----------------------------------------------------------------------
 
-class DetailedApiError(ApiError):
-    """An ApiError whose ``error`` object carries extra keys (``rules``, ``occurrences``)."""
-
-    def __init__(self, status: int, message: str, fields: dict | None = None, **extra):
-        super().__init__(status, message, fields)
-        self.extra = extra
-
-
-@blp.errorhandler(DetailedApiError)
-def answer_detailed_error(error: DetailedApiError):
-    body = {"code": error.code, "message": error.message, "fields": error.fields, **error.extra}
-    return jsonify({"error": body}), error.status
-
-
 def refusal(error: services.BookingError | RecurrenceError, rules_field: str) -> ApiError:
     """The JSON error for a service's refusal."""
     if isinstance(error, RecurrenceError):
@@ -100,7 +86,7 @@ def refusal(error: services.BookingError | RecurrenceError, rules_field: str) ->
         return ApiError(422, error.message, {field: error.message} if field else {})
     if isinstance(error, services.BookingRulesBroken):
         joined = " ".join(error.problems)
-        return DetailedApiError(422, joined, {rules_field: joined}, rules=list(error.problems))
+        return ApiError(422, joined, {rules_field: joined}, rules=list(error.problems))
     if isinstance(error, services.NotAllowed):
         return ApiError(403, error.message)
     return ApiError(error.status, error.message)  # 409: already booked, or too late to cancel
@@ -487,7 +473,7 @@ def book_series(values: dict, user: User) -> tuple[BookingSeries, list[services.
             *arguments, booked_by=user, skip_conflicts=values["skip_conflicts"], override_rules=values["override_rules"]
         )
     except services.SeriesHasConflicts as conflict:
-        raise DetailedApiError(409, conflict.message, occurrences=OccurrenceSchema(many=True).dump(
+        raise ApiError(409, conflict.message, occurrences=OccurrenceSchema(many=True).dump(
             occurrences_body(conflict.preview, arguments[0].hub.timezone)
         )) from conflict
 

@@ -17,6 +17,7 @@ from coworking.extensions import db
 from coworking.feeds import services
 from coworking.feeds.links import closures_link, private_link, public_space_link
 from coworking.feeds.models import FeedKind
+from coworking.hubs.roles import hubs_with_roles
 from coworking.transactions import ensure_write_lock
 
 blp = Blueprint(
@@ -68,7 +69,7 @@ class FeedsSchema(Schema):
 def feeds_body(user) -> dict:
     """The user's links, creating any that do not exist yet."""
     body = {"member": private_link(services.get_or_create_token(user, FeedKind.MEMBER)), "spaces": [], "hubs": []}
-    for hub in services.staff_hubs(user):
+    for hub, _ in hubs_with_roles(user, every_hub_for_admins=False):
         tokens = services.staff_feed_tokens(user, hub)
         body["hubs"].append({"hub": hub.slug, "name": hub.name, "link": private_link(tokens.hub_token), "closures": closures_link(hub)})
         body["spaces"].extend(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate
 
-from coworking.accounts.models import Role
 from coworking.hubs.models import SpaceKind
+from coworking.hubs.roles import Role
+from coworking.types import MAX_INTEGER
 
 # The largest value an INTEGER column holds on PostgreSQL: beyond it the database would refuse.
-MAX_INTEGER = 2**31 - 1
 MAX_PER_PAGE = 100
 
 

@@ -38,10 +38,10 @@ from coworking.hubs.services import (
     get_space_in_hub,
     list_hubs,
     list_spaces,
-    normalise_currency,
     update_hub,
     update_space,
 )
+from coworking.money import normalise_currency
 from coworking.transactions import ensure_write_lock
 
 blp = Blueprint("api", __name__, description="Who you are, hubs and their spaces")

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coworking.extensions import db
-from coworking.types import UTCDateTime, utcnow
+from coworking.types import MinorUnits, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from coworking.accounts.models import User
@@ -46,7 +46,7 @@ class Booking(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(10), default=BookingStatus.CONFIRMED.value)
     # Priced when booked, from the space's rates then: later rate changes never rewrite history.
-    price_minor: Mapped[int] = mapped_column(default=0)
+    price_minor: Mapped[int] = mapped_column(MinorUnits, default=0)
     currency: Mapped[str] = mapped_column(sa.String(3))
     allowance_used_minutes: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(sa.String(500), default="")

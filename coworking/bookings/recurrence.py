@@ -11,17 +11,16 @@ from datetime import date, datetime
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, weekday
 
+from coworking.errors import DomainError
+
 FREQUENCIES = {"daily": DAILY, "weekly": WEEKLY, "monthly": MONTHLY}
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 MAX_OCCURRENCES = 400
 
 
-class RecurrenceError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class RecurrenceError(DomainError):
+    """The series' dates cannot be made as asked; ``field`` names the field at fault."""
 
 
 @dataclass(frozen=True)

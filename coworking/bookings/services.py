@@ -27,6 +27,7 @@ from coworking.bookings.models import (
 )
 from coworking.bookings.policy import Policy, effective_policy
 from coworking.bookings.recurrence import Recurrence, expand
+from coworking.errors import DomainError
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.mail import queue_mail
@@ -47,12 +48,8 @@ CANCELLED = BookingStatus.CANCELLED.value
 
 # --- errors ---------------------------------------------------------------------------------
 
-class BookingError(Exception):
+class BookingError(DomainError):
     status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class BookingConflict(BookingError):
@@ -658,7 +655,7 @@ def _when(booking: Booking) -> str:
 
 
 def _queue_confirmation(booking: Booking, member: User) -> None:
-    from coworking.feeds.ical import booking_ics
+    from coworking.ical import booking_ics
 
     queue_mail(
         member.email,

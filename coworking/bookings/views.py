@@ -48,11 +48,11 @@ from coworking.bookings.policy import (
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
 from coworking.bookings.rules import desk_windows
 from coworking.extensions import db
-from coworking.feeds.ical import booking_ics
+from coworking.forms import add_error
 from coworking.hubs import services as hub_services
-from coworking.hubs.forms import add_error
+from coworking.hubs.loaders import hub_or_404, managed_hub, staff_hub
 from coworking.hubs.models import WEEKDAYS, Hub, Space
-from coworking.permissions import check_manages, check_works_at
+from coworking.ical import booking_ics
 from coworking.timezones import (
     NonexistentLocalTime,
     combine_local,
@@ -69,19 +69,6 @@ PAST_SHOWN = 50
 
 
 # --- loading and permission -----------------------------------------------------------------
-
-def staff_hub(slug: str) -> Hub:
-    """The hub in the URL (or 404), if the current user is its manager or staff (or 403)."""
-    hub = hub_services.get_hub_or_404(slug)
-    check_works_at(current_user, hub)
-    return hub
-
-
-def managed_hub(slug: str) -> Hub:
-    hub = hub_services.get_hub_or_404(slug)
-    check_manages(current_user, hub)
-    return hub
-
 
 def viewable_booking(booking_id: int) -> Booking:
     """The booking if the current user may see it, else 404 (never 403: don't reveal it exists)."""
@@ -237,7 +224,7 @@ def start():
 @bp.route("/hubs/<slug>/book", endpoint="grid")
 @login_required
 def availability_grid(slug: str):
-    hub = hub_services.get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     form = GridForm(request.args)
     valid = form.validate()
     day = requested_day(hub, form.date.data)
@@ -320,7 +307,7 @@ def book_a_desk(hub: Hub, desk: Space | str, member: User, times: tuple[datetime
 @bp.route("/hubs/<slug>/book/desk", methods=["GET", "POST"])
 @login_required
 def book_desk(slug: str):
-    hub = hub_services.get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     form = DeskBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "desk"], any_desk=True)
     form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), hub_policy(hub)))
@@ -343,7 +330,7 @@ def book_desk(slug: str):
 @bp.route("/hubs/<slug>/book/room", methods=["GET", "POST"])
 @login_required
 def book_room(slug: str):
-    hub = hub_services.get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     form = RoomBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "room"])
     starts, ends = day_times(hub, form.day.data, hub_policy(hub).slot_minutes)
@@ -397,7 +384,7 @@ def recurrence_error(form: SeriesForm, error: RecurrenceError) -> None:
 @bp.route("/hubs/<slug>/book/series", methods=["GET", "POST"])
 @login_required
 def book_series(slug: str):
-    hub = hub_services.get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     data = booking_form_data(hub)
     first = data.pop("day")
     form = SeriesForm(data={"starts_on": first, "weekdays": [first.weekday()], "weekday": first.weekday(), **data})

@@ -30,12 +30,13 @@ from sqlalchemy.orm import aliased
 from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
-from coworking.accounts.models import HubRole, User
+from coworking.accounts.models import User
 from coworking.accounts.services import hash_secret
 from coworking.extensions import db, limiter
 from coworking.feeds import services
 from coworking.feeds.models import FeedKind, FeedStamp, FeedToken
 from coworking.hubs.models import Space
+from coworking.hubs.roles import HubRole
 from coworking.security import SECURITY_HEADERS
 from coworking.types import utcnow
 

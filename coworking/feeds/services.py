@@ -37,11 +37,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
+from coworking import ical
 from coworking.accounts.models import User
 from coworking.accounts.services import hash_secret
 from coworking.bookings.models import MAX_BOOKING_SPAN, Booking, BookingPurpose, BookingStatus
 from coworking.extensions import db
-from coworking.feeds import ical
 from coworking.feeds.models import FeedCache, FeedKind, FeedStamp, FeedToken
 from coworking.hubs.models import Closure, Hub, Space
 from coworking.types import utcnow
@@ -303,11 +303,6 @@ def reset_tokens(user: User, now: datetime | None = None) -> int:
     )
     db.session.expire_all()
     return result.rowcount
-
-
-def staff_hubs(user: User) -> list[Hub]:
-    """The hubs where the user holds a role (a network admin's other hubs are not listed)."""
-    return sorted((role.hub for role in user.roles), key=lambda hub: hub.name)
 
 
 @dataclass(frozen=True)

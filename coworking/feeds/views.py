@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
-from coworking.api.schemas import MAX_INTEGER
+from coworking.errors import plain_not_found
 from coworking.extensions import db, limiter
 from coworking.feeds import services
 from coworking.feeds.forms import ResetFeedsForm, SpaceFeedForm
@@ -25,9 +25,12 @@ from coworking.feeds.revalidation import (
     client_copy_is_current,
     link_rate_key,
 )
-from coworking.hubs.models import Hub, Space
-from coworking.hubs.services import get_hub_by_slug, get_hub_or_404, get_space_in_hub
-from coworking.permissions import check_manages, check_works_at
+from coworking.hubs.loaders import hub_or_404, staff_hub
+from coworking.hubs.models import Space
+from coworking.hubs.roles import hubs_with_roles
+from coworking.hubs.services import get_hub_by_slug, get_space_in_hub
+from coworking.permissions import check_manages
+from coworking.types import MAX_INTEGER
 
 bp = Blueprint("feeds", __name__)
 log = logging.getLogger(__name__)
@@ -60,6 +63,11 @@ def closures_key() -> str:
 def not_found() -> Response:
     """The one answer for every feed link that does not work: the same bytes, whatever the reason."""
     return Response(NOT_FOUND, status=404, mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+
+# Whatever makes a feed link not work (unknown, revoked, or a route that does not exist under
+# /feeds/), calendar apps get the same plain answer.
+bp.record_once(lambda state: plain_not_found("/feeds/", not_found))
 
 
 def commit_quietly() -> None:
@@ -146,7 +154,7 @@ def mine():
         render_template(
             "feeds/mine.html",
             member_link=member_link,
-            staff_hubs=services.staff_hubs(me()),
+            staff_hubs=[hub for hub, _ in hubs_with_roles(me(), every_hub_for_admins=False)],
             reset_form=ResetFeedsForm(),
         )
     )
@@ -162,12 +170,6 @@ def reset():
 
 
 # --- a hub's feeds, for its managers and staff ----------------------------------------------
-
-def staff_hub(slug: str) -> Hub:
-    hub = get_hub_or_404(slug)
-    check_works_at(current_user, hub)
-    return hub
-
 
 def space_form(space: Space, **kwargs) -> SpaceFeedForm:
     return SpaceFeedForm(prefix=f"space-{space.id}", **kwargs)
@@ -216,7 +218,7 @@ def hub_reset(slug: str):
 @bp.route("/hubs/<slug>/feeds/spaces/<int:space_id>", methods=["POST"])
 @login_required
 def space_visibility(slug: str, space_id: int):
-    hub = get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     check_manages(current_user, hub)
     space = get_space_in_hub(hub, space_id) if space_id <= MAX_INTEGER else None
     if space is None:

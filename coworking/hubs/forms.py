@@ -17,8 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from coworking.accounts.models import Role
 from coworking.hubs.models import WEEKDAYS, Hub, Space, SpaceKind
+from coworking.hubs.roles import Role
 from coworking.hubs.services import DayHours
 from coworking.money import MoneyError, money_input_value, parse_money
 
@@ -31,15 +31,6 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def add_error(form: Form, field_name: str | None, message: str) -> None:
-    """Show a service's error beside its field, or above the form when no field matches."""
-    field = form._fields.get(field_name) if field_name else None
-    if field is None:
-        form.form_errors.append(message)
-    else:
-        field.errors = [*field.errors, message]
 
 
 # --- hubs -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coworking.extensions import db
+from coworking.types import MinorUnits
 
 
 class SpaceKind(str, enum.Enum):
@@ -71,8 +72,8 @@ class Space(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10))
     name: Mapped[str] = mapped_column(sa.String(120))
     capacity: Mapped[int] = mapped_column(default=1)
-    hourly_rate_minor: Mapped[int] = mapped_column(default=0)
-    daily_rate_minor: Mapped[int] = mapped_column(default=0)
+    hourly_rate_minor: Mapped[int] = mapped_column(MinorUnits, default=0)
+    daily_rate_minor: Mapped[int] = mapped_column(MinorUnits, default=0)
     amenities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # A public calendar feed of this space shows only "Booked", or the booker's first name.

@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import date, time
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import selectinload
 
-from coworking.accounts.models import HubRole, Role, User
-from coworking.accounts.services import find_user_by_email, grant_role, revoke_role
+from coworking.errors import DomainError
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space, SpaceKind
-from coworking.money import is_currency
+from coworking.money import is_currency, normalise_currency
 from coworking.timezones import is_timezone
+from coworking.types import MAX_INTEGER
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs that would be shadowed by a fixed URL under /hubs/ (e.g. /hubs/mine).
@@ -23,17 +22,12 @@ DEFAULT_HOURS = (time(8, 0), time(18, 0))
 MAX_PAYMENT_TERMS_DAYS = 365
 MAX_CAPACITY = 1000
 # The rate columns are 32-bit integers on PostgreSQL; refuse what would overflow them.
-MAX_RATE_MINOR = 2**31 - 1
+MAX_RATE_MINOR = MAX_INTEGER
 MAX_REASON_LENGTH = 200
 
 
-class HubError(ValueError):
+class HubError(DomainError):
     """A hub rule was broken; ``field`` names the form field to show it beside."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class WeekHoursError(HubError):
@@ -58,24 +52,12 @@ def get_hub_by_slug(slug: str) -> Hub | None:
     return db.session.scalar(sa.select(Hub).where(Hub.slug == slug))
 
 
-def get_hub_or_404(slug: str) -> Hub:
-    hub = get_hub_by_slug(slug)
-    if hub is None:
-        abort(404)
-    return hub
-
-
 def list_hubs(*, with_hours: bool = False) -> list[Hub]:
     """Every hub by name; ``with_hours`` loads their opening hours too, in one more query."""
     query = sa.select(Hub).order_by(Hub.name)
     if with_hours:
         query = query.options(selectinload(Hub.opening_hours))
     return list(db.session.scalars(query))
-
-
-def normalise_currency(code: str | None) -> str:
-    """'gbp ' -> 'GBP': ISO 4217 codes are upper-case, so lower-case input is accepted, not refused."""
-    return (code or "").strip().upper()
 
 
 def check_hub_fields(*, slug: str, timezone: str, currency: str, payment_terms_days: int, hub: Hub | None = None) -> None:
@@ -301,50 +283,3 @@ def get_space_in_hub(hub: Hub, space_id: int) -> Space | None:
     """The space if it belongs to this hub; None for another hub's space or an unknown id."""
     space = db.session.get(Space, space_id)
     return space if space is not None and space.hub_id == hub.id else None
-
-
-# --- people with a role in a hub ------------------------------------------------------------
-
-def list_hub_roles(hub: Hub) -> list[HubRole]:
-    """Everyone holding a role in the hub, managers first, then by name."""
-    return list(
-        db.session.scalars(
-            sa.select(HubRole)
-            .join(HubRole.user)
-            .where(HubRole.hub_id == hub.id)
-            .order_by(HubRole.role, User.name, User.email)
-        )
-    )
-
-
-def grant_role_by_email(hub: Hub, email: str, role: Role | str) -> HubRole:
-    """Give the account with this email a role in the hub (replacing any role it had there)."""
-    try:
-        role = Role(role)
-    except ValueError as error:
-        raise HubError("Choose manager or staff.", "role") from error
-    user = find_user_by_email(email)
-    if user is None:
-        raise HubError("No account uses this email. Ask them to sign up first.", "email")
-    hub_role = grant_role(user, hub, role)
-    db.session.flush()
-    return hub_role
-
-
-def revoke_hub_role(hub: Hub, user_id: int) -> User | None:
-    """Take away the user's role in the hub; None when they hold none there."""
-    user = db.session.get(User, user_id)
-    if user is None or user.role_in(hub) is None:
-        return None
-    revoke_role(user, hub)
-    db.session.flush()
-    return user
-
-
-def hubs_with_roles(user: User) -> list[tuple[Hub, str]]:
-    """(hub, role label) for each hub the user works at; a network admin works at every hub."""
-    roles = {hub_role.hub_id: hub_role.role for hub_role in user.roles}
-    if user.is_admin:
-        return [(hub, roles.get(hub.id, "network admin")) for hub in list_hubs()]
-    held = [hub_role.hub for hub_role in user.roles]
-    return [(hub, roles[hub.id]) for hub in sorted(held, key=lambda hub: hub.name)]

@@ -11,6 +11,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from coworking.extensions import db
+from coworking.forms import add_error
+from coworking.hubs import roles as hub_roles
 from coworking.hubs import services
 from coworking.hubs.forms import (
     TIMEZONE_DATALIST_ID,
@@ -20,10 +22,10 @@ from coworking.hubs.forms import (
     NewHubForm,
     OpeningHoursForm,
     SpaceForm,
-    add_error,
 )
-from coworking.hubs.models import WEEKDAYS, Hub
-from coworking.permissions import check_manages, require_admin
+from coworking.hubs.loaders import hub_or_404, managed_hub
+from coworking.hubs.models import WEEKDAYS
+from coworking.permissions import require_admin
 from coworking.timezones import all_timezones, local_today
 from coworking.transactions import ensure_write_lock
 
@@ -67,13 +69,6 @@ def save(form, service, *args, refused=None, **kwargs):
     return result
 
 
-def managed_hub(slug: str) -> Hub:
-    """The hub in the URL (or 404), if the current user manages it (or 403)."""
-    hub = services.get_hub_or_404(slug)
-    check_manages(current_user, hub)
-    return hub
-
-
 def timezone_context() -> dict:
     return {"timezones": sorted(all_timezones()), "timezone_list_id": TIMEZONE_DATALIST_ID}
 
@@ -88,12 +83,12 @@ def index():
 @bp.route("/hubs/mine")
 @login_required
 def mine():
-    return render_template("hubs/mine.html", hubs=services.hubs_with_roles(current_user))
+    return render_template("hubs/mine.html", hubs=hub_roles.hubs_with_roles(current_user))
 
 
 @bp.route("/hubs/<slug>")
 def show(slug: str):
-    hub = services.get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     return render_template(
         "hubs/show.html",
         hub=hub,
@@ -127,21 +122,21 @@ def create_hub():
 @bp.route("/admin/hubs/<slug>/roles", methods=["GET", "POST"])
 @require_admin
 def roles(slug: str):
-    hub = services.get_hub_or_404(slug)
+    hub = hub_or_404(slug)
     form = GrantRoleForm()
     if form.validate_on_submit():
-        hub_role = save(form, services.grant_role_by_email, hub, form.email.data, form.role.data)
+        hub_role = save(form, hub_roles.grant_role_by_email, hub, form.email.data, form.role.data)
         if hub_role is not None:
             flash(f"{hub_role.user.name} is now {hub_role.role} of {hub.name}.", "success")
             return redirect(url_for("hubs.roles", slug=hub.slug))
-    return form_page("hubs/roles.html", hub=hub, form=form, people=services.list_hub_roles(hub))
+    return form_page("hubs/roles.html", hub=hub, form=form, people=hub_roles.list_hub_roles(hub))
 
 
 @bp.route("/admin/hubs/<slug>/roles/<int:user_id>/revoke", methods=["POST"])
 @require_admin
 def revoke_role(slug: str, user_id: int):
-    hub = services.get_hub_or_404(slug)
-    user = services.revoke_hub_role(hub, user_id)
+    hub = hub_or_404(slug)
+    user = hub_roles.revoke_hub_role(hub, user_id)
     if user is None:
         abort(404)
     db.session.commit()

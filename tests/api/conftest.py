@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from coworking.accounts.models import Role
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
+from coworking.hubs.roles import Role
 
 
 @pytest.fixture

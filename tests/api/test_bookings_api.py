@@ -17,10 +17,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from coworking.accounts.models import Role
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.bookings.services import book_space
 from coworking.extensions import db
+from coworking.hubs.roles import Role
 from coworking.timezones import combine_local, local_today
 from tests.api.conftest import assert_json_error
 from tests.conftest import bearer

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from coworking.accounts.models import Role
 from coworking.bookings.models import Booking
 from coworking.bookings.services import (
     BookingConflict,
@@ -19,6 +18,7 @@ from coworking.bookings.services import (
     move_booking,
 )
 from coworking.extensions import db
+from coworking.hubs.roles import Role
 from coworking.mail import OutboxMessage
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=timezone.utc)

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from coworking.accounts.models import Role
 from coworking.bookings.models import Booking, BookingPolicy
 from coworking.bookings.policy import effective_policy, policy_row_for
 from coworking.bookings.services import book_space
 from coworking.extensions import db
+from coworking.hubs.roles import Role
 from coworking.mail import OutboxMessage
 from coworking.timezones import local_today, utc_to_local
 from tests.bookings.test_views_member import spring_forward_day

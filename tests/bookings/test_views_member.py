@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from coworking.accounts.models import Role
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.bookings.policy import policy_row_for
 from coworking.extensions import db
+from coworking.hubs.roles import Role
 from coworking.hubs.services import add_closure
 from coworking.mail import OutboxMessage
 from coworking.timezones import local_today, utc_to_local

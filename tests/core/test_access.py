@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from coworking.accounts.models import Role
-from coworking.accounts.services import create_api_token, grant_role
+from coworking.accounts.services import create_api_token
 from coworking.bookings.recurrence import Recurrence
 from coworking.bookings.services import book_series, book_space
 from coworking.extensions import db
+from coworking.hubs.roles import Role, grant_role
 from coworking.hubs.services import add_closure
 from coworking.timezones import combine_local
 from tests.conftest import Auth, post_form

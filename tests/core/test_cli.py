@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from coworking import demo
-from coworking.accounts.models import ApiToken, HubRole, User
+from coworking.accounts.models import ApiToken, User
 from coworking.accounts.services import find_user_by_email
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
+from coworking.hubs.roles import HubRole
 from tests.conftest import PASSWORD, ROOT, bearer
 
 

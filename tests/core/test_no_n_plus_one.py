@@ -21,13 +21,13 @@ import sqlalchemy as sa
 from flask import has_request_context, request, request_started
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from coworking.accounts.models import Role
-from coworking.accounts.services import create_api_token, grant_role
+from coworking.accounts.services import create_api_token
 from coworking.bookings.recurrence import Recurrence
 from coworking.bookings.services import block_space, book_series, book_space, cancel_booking
 from coworking.extensions import db
 from coworking.feeds.models import FeedKind
 from coworking.feeds.services import get_or_create_token, raw_token, set_space_feed_visibility
+from coworking.hubs.roles import Role, grant_role
 from coworking.hubs.services import add_closure, set_opening_hours
 from coworking.timezones import combine_local, local_today
 from tests.conftest import Auth, bearer

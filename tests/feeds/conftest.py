@@ -9,10 +9,10 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from coworking.accounts.models import Role
 from coworking.extensions import db
 from coworking.feeds import services
 from coworking.feeds.models import FeedKind
+from coworking.hubs.roles import Role
 from coworking.timezones import combine_local
 from coworking.types import utcnow
 from tests.bookings.conftest import *  # noqa: F403  (hub "here", room, desks, member, book ...)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from coworking.feeds.ical import CANCELLED, FeedEvent, feed_calendar, one_line
+from coworking.ical import CANCELLED, FeedEvent, feed_calendar, one_line
 
 WINDOW = {"first_date": date(2026, 9, 1), "last_date": date(2027, 9, 1)}
 STAMP = datetime(2026, 9, 1, tzinfo=timezone.utc)

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coworking import ical
 from coworking.bookings.models import Booking
 from coworking.bookings.services import block_space, cancel_booking
 from coworking.extensions import db
-from coworking.feeds import ical, services
-from coworking.feeds.ical import CANCELLED, CONFIRMED, FeedEvent
+from coworking.feeds import services
 from coworking.hubs.services import add_closure
+from coworking.ical import CANCELLED, CONFIRMED, FeedEvent
 from tests.feeds.conftest import local, today_utc
 
 ZONES = ["Europe/London", "America/New_York", "UTC", "Etc/UTC", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham"]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from coworking.extensions import db
-from coworking.feeds.ical import booking_ics
+from coworking.ical import booking_ics
 from coworking.mail import OutboxMessage
 from tests.feeds.conftest import local, today_utc
 
@@ -59,7 +59,7 @@ def test_the_confirmation_email_attaches_a_calendar_that_parses(member, book, ro
 
 def test_the_file_is_byte_for_byte_what_icalendar_itself_writes(member, place, room, hub):
     """The event is written directly and the header cached: the bytes must stay the library's."""
-    from coworking.feeds import ical
+    from coworking import ical
 
     day = today_utc() + timedelta(days=4)
     booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:30", hub.timezone))

@@ -9,12 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from coworking.accounts.models import User
-from coworking.accounts.services import revoke_role, update_profile
+from coworking.accounts.services import update_profile
 from coworking.bookings.models import Booking
 from coworking.bookings.services import cancel_booking, move_booking
 from coworking.extensions import db
 from coworking.feeds import services
 from coworking.feeds.models import FeedStamp, FeedToken
+from coworking.hubs.roles import revoke_role
 from coworking.hubs.services import add_closure, update_hub, update_space
 from tests.feeds.conftest import local, today_utc
 

@@ -6,10 +6,11 @@ import base64
 
 import sqlalchemy as sa
 
-from coworking.accounts.services import grant_role, hash_secret, revoke_role
+from coworking.accounts.services import hash_secret
 from coworking.extensions import db
 from coworking.feeds import services
 from coworking.feeds.models import FeedKind, FeedToken
+from coworking.hubs.roles import grant_role, revoke_role
 
 
 def raw_of(path: str) -> str:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from coworking.accounts.models import Role
+from coworking.hubs.roles import Role
 
 
 @dataclass

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from coworking.accounts.models import HubRole
 from coworking.hubs.models import Closure
+from coworking.hubs.roles import HubRole
 from tests.conftest import post_form
 from tests.hubs.helpers import stored_rows
 

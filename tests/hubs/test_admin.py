@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from coworking.accounts.models import HubRole
 from coworking.hubs.models import Hub, OpeningHours
+from coworking.hubs.roles import HubRole
 from tests.conftest import post_form
 from tests.hubs.helpers import error_beside, stored_rows
 

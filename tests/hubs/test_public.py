@@ -74,8 +74,7 @@ def test_a_manager_sees_a_link_to_manage_their_hub_and_a_member_does_not(client,
 
 
 def test_my_hubs_lists_the_hubs_where_i_have_a_role_with_their_management_pages(client, auth, make_hub, make_manager):
-    from coworking.accounts.models import Role
-    from coworking.accounts.services import grant_role
+    from coworking.hubs.roles import Role, grant_role
 
     leeds = make_hub("leeds", "Leeds Central")
     bristol = make_hub("bristol", "Bristol Harbour")

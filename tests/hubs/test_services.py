@@ -6,9 +6,10 @@ from datetime import time
 import pytest
 
 from coworking.extensions import db
-from coworking.hubs import services
+from coworking.hubs import roles, services
 from coworking.hubs.forms import parse_amenities
 from coworking.hubs.models import Hub, OpeningHours
+from coworking.money import normalise_currency
 from tests.hubs.helpers import stored_row, stored_rows
 
 
@@ -29,7 +30,7 @@ def test_amenities_are_typed_as_comma_separated_text(text, expected):
 
 @pytest.mark.parametrize(("typed", "stored"), (("gbp", "GBP"), (" eur ", "EUR"), ("JPY", "JPY")))
 def test_currency_codes_are_upper_cased(typed, stored):
-    assert services.normalise_currency(typed) == stored
+    assert normalise_currency(typed) == stored
 
 
 def test_a_week_with_one_bad_day_changes_no_day(make_hub):
@@ -71,13 +72,12 @@ def test_list_spaces_leaves_out_inactive_spaces_unless_asked(make_hub, make_spac
 
 
 def test_hubs_with_roles_lists_a_user_s_hubs_by_name(make_hub, make_manager, make_user):
-    from coworking.accounts.models import Role
-    from coworking.accounts.services import grant_role
+    from coworking.hubs.roles import Role, grant_role
 
     york, alnwick = make_hub("york", "York"), make_hub("alnwick", "Alnwick")
     make_hub("zennor", "Zennor")
     manager = make_manager(york)
     grant_role(manager, alnwick, Role.STAFF)
     db.session.commit()
-    assert [(hub.slug, role) for hub, role in services.hubs_with_roles(manager)] == [("alnwick", "staff"), ("york", "manager")]
-    assert services.hubs_with_roles(make_user()) == []
+    assert [(hub.slug, role) for hub, role in roles.hubs_with_roles(manager)] == [("alnwick", "staff"), ("york", "manager")]
+    assert roles.hubs_with_roles(make_user()) == []
