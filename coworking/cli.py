@@ -1,11 +1,25 @@
 """flask commands. Their names and options are a contract other tools rely on."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app
 from tqdm import tqdm
 
-from coworking.extensions import db
+from coworking.errors import DomainError
+from coworking.transactions import unit_of_work
+
+
+@contextmanager
+def refusals_as_usage_errors() -> Iterator[None]:
+    """The command's one transaction; a refusal stores nothing and exits 2 with its message."""
+    try:
+        with unit_of_work():
+            yield
+    except DomainError as error:
+        raise click.UsageError(error.message) from error
 
 
 def register_commands(app: Flask) -> None:
@@ -20,12 +34,8 @@ def seed_demo_command():
     """Fill the database with demo hubs, spaces and people (safe to run again)."""
     from coworking.demo import DEMO_PASSWORD, seed_demo
 
-    try:
+    with unit_of_work():  # all of the demo data or none of it
         logins = seed_demo()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()  # all of the demo data or none of it
-        raise
     click.echo(f"Demo data is ready. Log in at {current_app.config['BASE_URL']}/login with:")
     for login in logins:
         click.echo(f"  {login.email:<32} {DEMO_PASSWORD}   ({login.role})")
@@ -44,7 +54,7 @@ def users():
 @click.option("--manager", "manager_of", metavar="HUB_SLUG", help="Make the user a manager of this hub.")
 def create_user_command(email, name, password, admin, manager_of):
     """Create a user (optionally an admin, or a hub manager)."""
-    from coworking.accounts.services import AccountError, create_user
+    from coworking.accounts.services import create_user
     from coworking.hubs.roles import Role, grant_role
     from coworking.hubs.services import get_hub_by_slug
 
@@ -53,13 +63,10 @@ def create_user_command(email, name, password, admin, manager_of):
         hub = get_hub_by_slug(manager_of)
         if hub is None:
             raise click.BadParameter(f"no hub with slug {manager_of!r}", param_hint="--manager")
-    try:
+    with refusals_as_usage_errors():
         user = create_user(email, name, password, is_admin=admin)
-    except AccountError as error:
-        raise click.UsageError(error.message) from error
-    if hub is not None:
-        grant_role(user, hub, Role.MANAGER)
-    db.session.commit()
+        if hub is not None:
+            grant_role(user, hub, Role.MANAGER)
     click.echo(_describe_new_user(user, hub), err=True)
 
 
@@ -83,8 +90,8 @@ def create_token_command(email, name):
     user = find_user_by_email(email)
     if user is None:
         raise click.BadParameter(f"no user with email {email!r}", param_hint="--email")
-    _, raw = create_api_token(user, name)
-    db.session.commit()
+    with unit_of_work():
+        _, raw = create_api_token(user, name)
     click.echo(raw)
 
 

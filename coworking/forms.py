@@ -1,9 +1,17 @@
-"""What every area's forms share: putting a refusal beside the field it concerns."""
+"""What every area's pages share for forms: a service's refusal shown beside the field it
+concerns, and the submission saved as one unit of work."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
 from wtforms import Form
 
 from coworking.errors import DomainError
+from coworking.transactions import unit_of_work
+
+T = TypeVar("T")
 
 
 def add_error(form: Form, field_name: str | None, message: str) -> None:
@@ -18,3 +26,23 @@ def add_error(form: Form, field_name: str | None, message: str) -> None:
 def show_refusal(form: Form, error: DomainError) -> None:
     """The pages' one way to show a DomainError: beside its field, or above the form."""
     add_error(form, error.field, error.message)
+
+
+RACED = "Someone else made a clashing change at the same moment. Nothing was saved; try again."
+
+
+def save_or_show(form: Form, work: Callable[[], T], *, refused: Callable[[DomainError], None] | None = None) -> T | None:
+    """Do ``work`` as the request's unit of work and return its result.
+
+    A refusal (DomainError) is shown on the form, beside its field unless ``refused`` shows it
+    otherwise; an IntegrityError means two requests raced past the service's checks and the
+    database's constraint kept the data true. Either way nothing is stored and None returns.
+    """
+    try:
+        with unit_of_work():
+            return work()
+    except DomainError as error:
+        (refused or (lambda refusal: show_refusal(form, refusal)))(error)
+    except IntegrityError:
+        add_error(form, None, RACED)
+    return None

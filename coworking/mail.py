@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coworking.extensions import db
+from coworking.transactions import unit_of_work
 from coworking.types import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -152,18 +153,23 @@ def send_pending(now: datetime | None = None, progress=None) -> tuple[int, int]:
     sent = failed = 0
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     last_id = 0
-    while (message := _claim_next_due(now, last_id)) is not None:
-        last_id = message.id
-        try:
-            _deliver(message)
-        except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
-            log.warning("Mail %s to %s not sent: %s", message.id, message.to_address, error)
-            record_failure(message, f"{type(error).__name__}: {error}", now, max_attempts)
-            failed += 1
-        else:
-            record_sent(message)
-            sent += 1
-        db.session.commit()
+    while True:
+        # One message at a time: its claim and its record commit together. write=False: SQLite's
+        # write lock is taken only when the record is written, never held during the SMTP call.
+        with unit_of_work(write=False):
+            message = _claim_next_due(now, last_id)
+            if message is None:
+                break
+            last_id = message.id
+            try:
+                _deliver(message)
+            except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+                log.warning("Mail %s to %s not sent: %s", message.id, message.to_address, error)
+                record_failure(message, f"{type(error).__name__}: {error}", now, max_attempts)
+                failed += 1
+            else:
+                record_sent(message)
+                sent += 1
         if progress is not None:
             progress(1)
     return sent, failed

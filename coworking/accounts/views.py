@@ -26,7 +26,9 @@ from coworking.accounts.forms import (
     ResetRequestForm,
     SignupForm,
 )
-from coworking.extensions import db, limiter
+from coworking.extensions import limiter
+from coworking.forms import show_refusal
+from coworking.transactions import unit_of_work
 
 bp = Blueprint("accounts", __name__)
 
@@ -77,15 +79,6 @@ def _form_page(template: str, form, **context):
     return render_template(template, form=form, **context), status
 
 
-def _show_beside_field(form, error: services.AccountError) -> None:
-    """Undo anything the failed service call did, and put its message beside its field."""
-    db.session.rollback()
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
-
-
 # --- sign-up, login, logout -----------------------------------------------------------------
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -93,12 +86,12 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.email.data, form.name.data, form.password.data)
+            with unit_of_work():
+                user = services.create_user(form.email.data, form.name.data, form.password.data)
+                log_in(user)
         except services.AccountError as error:
-            _show_beside_field(form, error)
+            show_refusal(form, error)
         else:
-            log_in(user)
-            db.session.commit()
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
             return redirect(url_for("hubs.index"))
     return _form_page("accounts/signup.html", form)
@@ -114,8 +107,8 @@ def login():
             # One message for an unknown email and a wrong password: never reveal which.
             form.password.errors.append("Email or password is not right.")
         else:
-            log_in(user)
-            db.session.commit()
+            with unit_of_work():
+                log_in(user)
             flash(f"Welcome back, {user.first_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
     return _form_page("accounts/login.html", form)
@@ -124,8 +117,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    services.end_session(current_user.session_key)
-    db.session.commit()
+    with unit_of_work():
+        services.end_session(current_user.session_key)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -139,8 +132,8 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, current_app.config["BASE_URL"])
-        db.session.commit()
+        with unit_of_work():
+            services.request_password_reset(form.email.data, current_app.config["BASE_URL"])
         flash(RESET_REQUESTED, "info")
         return redirect(url_for("accounts.login"))
     return _form_page("accounts/reset_request.html", form)
@@ -153,15 +146,13 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.complete_password_reset(token, form.password.data)
+            with unit_of_work():
+                log_in(services.complete_password_reset(token, form.password.data))
         except services.AccountError as error:
-            if error.field is None:  # the link was spent meanwhile
-                db.session.rollback()
+            if error.field is None:  # another request spent the link meanwhile
                 return _reset_link_unusable()
-            _show_beside_field(form, error)
+            show_refusal(form, error)
         else:
-            log_in(user)
-            db.session.commit()
             flash("Your password is changed and you are logged in.", "success")
             return redirect(url_for("accounts.profile"))
     return _form_page("accounts/reset_password.html", form)
@@ -180,11 +171,11 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, form.name.data, form.email.data)
+            with unit_of_work():
+                services.update_profile(current_user, form.name.data, form.email.data)
         except services.AccountError as error:
-            _show_beside_field(form, error)
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash("Your profile is saved.", "success")
             return redirect(url_for("accounts.profile"))
     return _form_page("accounts/profile.html", form)
@@ -196,13 +187,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password_keeping_session(
-                current_user, form.current_password.data, form.password.data, current_user.session_key
-            )
+            with unit_of_work():
+                services.change_password_keeping_session(
+                    current_user, form.current_password.data, form.password.data, current_user.session_key
+                )
         except services.AccountError as error:
-            _show_beside_field(form, error)
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash("Your password is changed. Other browsers were logged out.", "success")
             return redirect(url_for("accounts.profile"))
     return _form_page("accounts/change_password.html", form)
@@ -222,8 +213,8 @@ def create_token():
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return _tokens_page(form, status=400)
-    token, raw = services.create_api_token(current_user, form.name.data)
-    db.session.commit()
+    with unit_of_work():
+        token, raw = services.create_api_token(current_user, form.name.data)
     # Rendered, not redirected: the raw value must never sit in a cookie or a later page.
     response = _tokens_page(ApiTokenForm(formdata=None), new_token=token, raw_token=raw, status=201)
     response.headers["Cache-Control"] = "no-store"
@@ -233,10 +224,10 @@ def create_token():
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id: int):
-    token = services.revoke_api_token(current_user, token_id)
+    with unit_of_work():
+        token = services.revoke_api_token(current_user, token_id)
     if token is None:
         abort(404)
-    db.session.commit()
     flash(f"The token “{token.name}” is revoked. Programs using it are refused from now on.", "success")
     return redirect(url_for("accounts.tokens"))
 

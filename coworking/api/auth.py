@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
-from sqlalchemy.exc import OperationalError
 
 from coworking.accounts.services import user_for_api_token
 from coworking.errors import json_error
 from coworking.extensions import db
+from coworking.transactions import commit_if_possible
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/openapi.json"})
 
@@ -41,12 +41,9 @@ def _authenticate_api_request():
 
 
 def _record_last_use() -> None:
-    try:
-        db.session.commit()
-    except OperationalError:
-        # SQLite refuses the second of two requests writing last_used_at at the same moment
-        # (the same token used in parallel); the other request's record is as good as ours.
-        db.session.rollback()
+    # SQLite refuses the second of two requests writing last_used_at at the same moment (the
+    # same token used in parallel); the other request's record is as good as ours.
+    commit_if_possible()
 
 
 def register_token_auth(app: Flask) -> None:

@@ -7,14 +7,12 @@ spaces and may change the hub and its spaces.
 from __future__ import annotations
 
 from functools import wraps
-from http import HTTPStatus
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from coworking.api.auth import current_api_user
+from coworking.api.blueprint import ApiBlueprint, one_write
 from coworking.api.paging import page_of
 from coworking.api.schemas import (
     HubChangesSchema,
@@ -29,10 +27,8 @@ from coworking.api.schemas import (
     UserSchema,
 )
 from coworking.errors import ApiError
-from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import (
-    HubError,
     add_space,
     get_hub_by_slug,
     get_space_in_hub,
@@ -42,22 +38,10 @@ from coworking.hubs.services import (
     update_space,
 )
 from coworking.money import normalise_currency
-from coworking.transactions import ensure_write_lock
 
-blp = Blueprint("api", __name__, description="Who you are, hubs and their spaces")
+blp = ApiBlueprint("api", __name__, description="Who you are, hubs and their spaces")
 
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
-
-
-def documents_errors(*statuses: int):
-    """List the error answers in the OpenAPI document (each uses the shared Error schema)."""
-
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
-        return view
-
-    return decorate
 
 
 # --- loading and permission -----------------------------------------------------------------
@@ -96,19 +80,9 @@ def managers_only(view):
 # --- writing --------------------------------------------------------------------------------
 
 def save(service, *args, **kwargs):
-    """Call a hub service and commit; its HubError becomes a 422 naming the field, and nothing is stored."""
-    ensure_write_lock(db.session)  # on SQLite the service's checks and its write are one transaction
-    try:
-        result = service(*args, **kwargs)
-        db.session.commit()
-    except HubError as error:
-        db.session.rollback()
-        raise ApiError(422, error.message, {error.field: error.message} if error.field else {}) from error
-    except IntegrityError as error:
-        # The services check first; this is two requests racing for the same name.
-        db.session.rollback()
-        raise ApiError(409, "Someone else made a clashing change at the same moment. Nothing was saved; try again.") from error
-    return result
+    """Call a hub service in the request's one write transaction and return its result."""
+    with one_write():
+        return service(*args, **kwargs)
 
 
 def rates_in_minor_units(values: dict, hub: Hub) -> dict:
@@ -129,7 +103,7 @@ def rates_in_minor_units(values: dict, hub: Hub) -> dict:
 @blp.route("/me", endpoint="me")
 class Me(MethodView):
     @blp.response(200, UserSchema)
-    @documents_errors(401)
+    @blp.documents_errors(401)
     def get(self):
         """The user the token belongs to"""
         return current_api_user()
@@ -139,7 +113,7 @@ class Me(MethodView):
 class Hubs(MethodView):
     @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, HubPageSchema)
-    @documents_errors(401)
+    @blp.documents_errors(401)
     def get(self, page: int, per_page: int):
         """Every hub in the network, by name"""
         return page_of(list_hubs(with_hours=True), page, per_page)
@@ -148,7 +122,7 @@ class Hubs(MethodView):
 @blp.route("/hubs/<slug>", endpoint="hub")
 class HubResource(MethodView):
     @blp.response(200, HubSchema)
-    @documents_errors(401, 404)
+    @blp.documents_errors(401, 404)
     def get(self, slug: str):
         """One hub, with its opening hours"""
         return load_hub(slug)
@@ -156,7 +130,7 @@ class HubResource(MethodView):
     @managers_only
     @blp.arguments(HubChangesSchema)
     @blp.response(200, HubSchema)
-    @documents_errors(*WRITE_ERRORS)
+    @blp.documents_errors(*WRITE_ERRORS)
     def patch(self, changes: dict, hub: Hub):
         """Change a hub's details (managers of the hub and network admins)
 
@@ -169,7 +143,7 @@ class HubResource(MethodView):
 class HubSpaces(MethodView):
     @blp.arguments(SpaceQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, SpacePageSchema)
-    @documents_errors(401, 403, 404)
+    @blp.documents_errors(401, 403, 404)
     def get(self, slug: str, page: int, per_page: int, include_inactive: bool):
         """A hub's spaces, by kind and name: active ones, or all of them for its managers"""
         hub = load_hub(slug)
@@ -180,7 +154,7 @@ class HubSpaces(MethodView):
     @managers_only
     @blp.arguments(SpaceCreateSchema)
     @blp.response(201, SpaceSchema, headers={"Location": {"description": "The new space's URL", "schema": {"type": "string"}}})
-    @documents_errors(*WRITE_ERRORS)
+    @blp.documents_errors(*WRITE_ERRORS)
     def post(self, values: dict, hub: Hub):
         """Add a space to a hub (managers of the hub and network admins)"""
         space = save(add_space, hub, **rates_in_minor_units(values, hub))
@@ -190,7 +164,7 @@ class HubSpaces(MethodView):
 @blp.route("/hubs/<slug>/spaces/<int:space_id>", endpoint="hub_space")
 class HubSpace(MethodView):
     @blp.response(200, SpaceSchema)
-    @documents_errors(401, 404)
+    @blp.documents_errors(401, 404)
     def get(self, slug: str, space_id: int):
         """One space (an inactive one only for managers of its hub)"""
         hub = load_hub(slug)
@@ -199,7 +173,7 @@ class HubSpace(MethodView):
     @managers_only
     @blp.arguments(SpaceChangesSchema)
     @blp.response(200, SpaceSchema)
-    @documents_errors(*WRITE_ERRORS)
+    @blp.documents_errors(*WRITE_ERRORS)
     def patch(self, changes: dict, hub: Hub, space_id: int):
         """Change a space (managers of the hub and network admins)
 

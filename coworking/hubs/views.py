@@ -6,12 +6,12 @@ is answered with 400.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
-from coworking.extensions import db
-from coworking.forms import add_error
+from coworking.forms import save_or_show
 from coworking.hubs import roles as hub_roles
 from coworking.hubs import services
 from coworking.hubs.forms import (
@@ -27,7 +27,7 @@ from coworking.hubs.loaders import hub_or_404, managed_hub
 from coworking.hubs.models import WEEKDAYS
 from coworking.permissions import require_admin
 from coworking.timezones import all_timezones, local_today
-from coworking.transactions import ensure_write_lock
+from coworking.transactions import unit_of_work
 
 bp = Blueprint("hubs", __name__)
 NEW_HUB_DEFAULTS = {"timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV", "payment_terms_days": 14}
@@ -42,31 +42,6 @@ def initial(values):
     """Stored values fill a form only when it is first shown; a POST is judged on what it sent,
     so a field left out of a submission is empty rather than silently kept."""
     return values if request.method == "GET" else None
-
-
-def save(form, service, *args, refused=None, **kwargs):
-    """Call a hub service and commit once; return its result, or None when it refused.
-
-    A refusal (HubError) is shown on the form, beside its field unless ``refused`` shows it
-    otherwise. The services check before they write; an IntegrityError means two requests
-    raced for the same slug or name, and the database's constraint kept it true.
-    """
-    ensure_write_lock(db.session)  # on SQLite the service's checks and its write are one transaction
-    try:
-        result = service(*args, **kwargs)
-        db.session.commit()
-    except services.HubError as error:
-        db.session.rollback()
-        if refused is not None:
-            refused(error)
-        else:
-            add_error(form, error.field, error.message)
-        return None
-    except IntegrityError:
-        db.session.rollback()
-        add_error(form, None, "Someone else made a clashing change at the same moment. Nothing was saved; try again.")
-        return None
-    return result
 
 
 def timezone_context() -> dict:
@@ -112,7 +87,7 @@ def admin_hubs():
 def create_hub():
     form = NewHubForm(data=initial(NEW_HUB_DEFAULTS))
     if form.validate_on_submit():
-        hub = save(form, services.create_hub, form.slug.data, **form.hub_values())
+        hub = save_or_show(form, partial(services.create_hub, form.slug.data, **form.hub_values()))
         if hub is not None:
             flash(f"{hub.name} is created. Give someone the manager role next.", "success")
             return redirect(url_for("hubs.roles", slug=hub.slug))
@@ -125,7 +100,7 @@ def roles(slug: str):
     hub = hub_or_404(slug)
     form = GrantRoleForm()
     if form.validate_on_submit():
-        hub_role = save(form, hub_roles.grant_role_by_email, hub, form.email.data, form.role.data)
+        hub_role = save_or_show(form, partial(hub_roles.grant_role_by_email, hub, form.email.data, form.role.data))
         if hub_role is not None:
             flash(f"{hub_role.user.name} is now {hub_role.role} of {hub.name}.", "success")
             return redirect(url_for("hubs.roles", slug=hub.slug))
@@ -136,10 +111,10 @@ def roles(slug: str):
 @require_admin
 def revoke_role(slug: str, user_id: int):
     hub = hub_or_404(slug)
-    user = hub_roles.revoke_hub_role(hub, user_id)
+    with unit_of_work():
+        user = hub_roles.revoke_hub_role(hub, user_id)
     if user is None:
         abort(404)
-    db.session.commit()
     flash(f"{user.name} no longer has a role in {hub.name}.", "success")
     return redirect(url_for("hubs.roles", slug=hub.slug))
 
@@ -152,7 +127,7 @@ def edit(slug: str):
     hub = managed_hub(slug)
     form = HubDetailsForm(obj=initial(hub))
     if form.validate_on_submit():
-        if save(form, services.update_hub, hub, **form.hub_values()) is not None:
+        if save_or_show(form, partial(services.update_hub, hub, **form.hub_values())) is not None:
             flash("The hub's details are saved.", "success")
             return redirect(url_for("hubs.edit", slug=hub.slug))
     return form_page("hubs/edit.html", hub=hub, form=form, **timezone_context())
@@ -164,7 +139,7 @@ def hours(slug: str):
     hub = managed_hub(slug)
     form = OpeningHoursForm(data=initial(OpeningHoursForm.data_for(hub)))
     if form.validate_on_submit():
-        if save(form, services.set_week_hours, hub, form.week(), refused=lambda error: form.show_day_errors(error.problems)) is not None:
+        if save_or_show(form, partial(services.set_week_hours, hub, form.week()), refused=lambda error: form.show_day_errors(error.problems)) is not None:
             flash("Opening hours are saved.", "success")
             return redirect(url_for("hubs.hours", slug=hub.slug))
     return form_page("hubs/hours.html", hub=hub, form=form)
@@ -176,7 +151,7 @@ def closures(slug: str):
     hub = managed_hub(slug)
     form = ClosureForm()
     if form.validate_on_submit():
-        if save(form, services.add_closure, hub, form.starts_on.data, form.ends_on.data, form.reason.data) is not None:
+        if save_or_show(form, partial(services.add_closure, hub, form.starts_on.data, form.ends_on.data, form.reason.data)) is not None:
             flash("The closure is added.", "success")
             return redirect(url_for("hubs.closures", slug=hub.slug))
     return form_page("hubs/closures.html", hub=hub, form=form, today=local_today(hub.timezone))
@@ -189,8 +164,8 @@ def delete_closure(slug: str, closure_id: int):
     closure = services.get_closure_in_hub(hub, closure_id)
     if closure is None:
         abort(404)
-    services.delete_closure(closure)
-    db.session.commit()
+    with unit_of_work():
+        services.delete_closure(closure)
     flash("The closure is removed.", "success")
     return redirect(url_for("hubs.closures", slug=hub.slug))
 
@@ -208,7 +183,7 @@ def new_space(slug: str):
     hub = managed_hub(slug)
     form = SpaceForm(currency=hub.currency, data=initial(SpaceForm.data_for(None, hub.currency)))
     if form.validate_on_submit():
-        space = save(form, services.add_space, hub, **form.space_values())
+        space = save_or_show(form, partial(services.add_space, hub, **form.space_values()))
         if space is not None:
             flash(f"{space.name} is added.", "success")
             return redirect(url_for("hubs.spaces", slug=hub.slug))
@@ -224,7 +199,7 @@ def edit_space(slug: str, space_id: int):
         abort(404)
     form = SpaceForm(currency=hub.currency, data=initial(SpaceForm.data_for(space, hub.currency)))
     if form.validate_on_submit():
-        if save(form, services.update_space, space, **form.space_values()) is not None:
+        if save_or_show(form, partial(services.update_space, space, **form.space_values())) is not None:
             flash(f"{space.name} is saved.", "success")
             return redirect(url_for("hubs.spaces", slug=hub.slug))
     return form_page("hubs/space_form.html", hub=hub, form=form, space=space)
