@@ -10,8 +10,9 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from coworking.extensions import db
-from coworking.feeds import services
+from coworking.feeds.definitions import feed_window
 from coworking.feeds.models import FeedKind
+from coworking.feeds.tokens import get_or_create_token, raw_token
 from coworking.hubs.roles import Role
 from coworking.timezones import combine_local
 from coworking.types import utcnow
@@ -54,8 +55,8 @@ def feed_path(app):
     """feed_path(user, kind="member", hub=None, space=None): the path of the user's private feed."""
 
     def make(user, kind: str = "member", hub=None, space=None) -> str:
-        token = services.get_or_create_token(user, FeedKind(kind), hub=hub, space=space)
-        raw = services.raw_token(token)
+        token = get_or_create_token(user, FeedKind(kind), hub=hub, space=space)
+        raw = raw_token(token)
         db.session.commit()
         return f"/feeds/{raw}.ics"
 
@@ -73,7 +74,7 @@ def parse(response) -> Calendar:
 
 
 def window_bounds(today: date | None = None) -> tuple[datetime, datetime]:
-    window = services.feed_window(datetime.combine(today, time(12), tzinfo=timezone.utc) if today else None)
+    window = feed_window(datetime.combine(today, time(12), tzinfo=timezone.utc) if today else None)
     return window.starts_at - timedelta(days=2), window.ends_at + timedelta(days=2)
 
 

@@ -11,8 +11,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from coworking.extensions import db
-from coworking.feeds import services
+from coworking.feeds import cache
+from coworking.feeds.definitions import FeedWindow, feed_window, member_feed
 from coworking.feeds.models import FeedCache
+from coworking.feeds.versions import FeedVersion, feed_version
 from tests.feeds.conftest import local, today_utc
 
 
@@ -97,10 +99,10 @@ def test_a_new_booking_changes_the_etag_and_the_body(client, feed_path, member, 
 
 
 def test_the_window_moving_on_changes_the_etag(member, booked):
-    feed = services.member_feed(member)
-    today = services.feed_window()
-    tomorrow = services.FeedWindow(today.today + timedelta(days=1))
-    assert services.feed_version(feed, today, "http://localhost").etag != services.feed_version(feed, tomorrow, "http://localhost").etag
+    feed = member_feed(member)
+    today = feed_window()
+    tomorrow = FeedWindow(today.today + timedelta(days=1))
+    assert feed_version(feed, today, "http://localhost").etag != feed_version(feed, tomorrow, "http://localhost").etag
 
 
 def cache_row(key: str) -> FeedCache:
@@ -123,11 +125,11 @@ def test_the_body_is_built_once_per_change_not_per_request(client, feed_path, me
 
 
 def test_a_cache_row_left_by_a_racing_request_is_replaced_not_a_500(client, feed_path, member, booked):
-    feed = services.member_feed(member)
-    window = services.feed_window()
-    stale = services.FeedVersion(etag="stale", last_modified=window.began)
-    services.store_body(feed, stale, b"old body")
-    services.store_body(feed, stale, b"old body, stored twice")
+    feed = member_feed(member)
+    window = feed_window()
+    stale = FeedVersion(etag="stale", last_modified=window.began)
+    cache.store_body(feed, stale, b"old body")
+    cache.store_body(feed, stale, b"old body, stored twice")
     db.session.commit()
     response = client.get(feed_path(member))
     assert response.status_code == 200
@@ -163,7 +165,7 @@ def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path
     import threading
 
     path = feed_path(member)
-    build = services.build_feed
+    build = cache.build_feed
     both_built = threading.Barrier(2, timeout=30)
 
     def build_then_wait(*args, **kwargs):
@@ -171,7 +173,7 @@ def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path
         both_built.wait()  # neither stores its body until both have built one
         return body
 
-    monkeypatch.setattr(services, "build_feed", build_then_wait)
+    monkeypatch.setattr(cache, "build_feed", build_then_wait)
     results: list = []
 
     def fetch():
