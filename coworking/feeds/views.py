@@ -41,7 +41,7 @@ from coworking.feeds.tokens import (
 )
 from coworking.feeds.versions import feed_version
 from coworking.hubs.loaders import hub_or_404, staff_hub
-from coworking.hubs.models import Space
+from coworking.hubs.models import Hub, Space
 from coworking.hubs.roles import hubs_with_roles
 from coworking.hubs.services import get_hub_by_slug, get_space_in_hub
 from coworking.permissions import check_manages
@@ -193,7 +193,7 @@ def hub_feeds(slug: str):
     return secret_page(html)
 
 
-def render_hub_feeds(hub) -> str:
+def render_hub_feeds(hub: Hub) -> str:
     tokens = staff_feed_tokens(me(), hub)
     manages = me().manages(hub)
     rows = [

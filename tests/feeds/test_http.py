@@ -1,5 +1,6 @@
 """How feeds are served: content type and file name, ETag and Last-Modified, 304 answers that
-build nothing, a body built once per change, and a rate limit per link."""
+build nothing, a body built once per change (served even when it cannot be stored), and a rate
+limit per link."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -9,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from coworking.extensions import db
 from coworking.feeds import cache
 from coworking.feeds.definitions import FeedWindow, feed_window, member_feed
-from coworking.feeds.models import FeedCache
+from coworking.feeds.models import FeedCache, FeedToken
 from coworking.feeds.versions import FeedVersion, feed_version
 from tests.feeds.conftest import local, today_utc
 
@@ -188,3 +190,30 @@ def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path
     assert [status for status, _ in results] == [200, 200]
     assert results[0][1] == results[1][1]
     assert db.session.scalar(sa.select(sa.func.count(FeedCache.id))) == 1
+
+
+def database_busy(*args, **kwargs):
+    raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+
+def test_a_feed_is_served_when_the_database_is_too_busy_to_note_its_use(client, feed_path, member, booked, monkeypatch):
+    path = feed_path(member)
+    monkeypatch.setattr(db.session, "commit", database_busy)
+    response = client.get(path)
+    monkeypatch.undo()
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.data
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(FeedToken.last_used_at)) is None  # the next request notes it
+    assert cache_row(f"member:{member.id}") is None  # and stores the body
+
+
+def test_a_feed_is_served_when_its_body_cannot_be_stored(client, feed_path, member, booked, monkeypatch):
+    path = feed_path(member)
+    monkeypatch.setattr(cache, "store_body", database_busy)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.data
+    assert cache_row(f"member:{member.id}") is None
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(FeedToken.last_used_at)) is not None  # the rest was committed
