@@ -2,12 +2,16 @@
 to each kind of feed, and helpers that parse a feed back and expand it with a second library."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
 from icalendar import Calendar
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from coworking.extensions import db
 from coworking.feeds.definitions import feed_window
@@ -61,6 +65,21 @@ def feed_path(app):
         return f"/feeds/{raw}.ics"
 
     return make
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block, on any engine (polls may use their own)."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def local(day: date, hhmm: str, zone_name: str) -> datetime:
