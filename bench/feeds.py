@@ -19,8 +19,9 @@ from bench.common import Bench, BenchError, Measurement, Timing, progress, timed
 from bench.seeding import booking_row, create_bench_hubs, insert_bookings, remove_bench_data
 from coworking.accounts.models import User
 from coworking.extensions import db
-from coworking.feeds import services as feeds
+from coworking.feeds.definitions import feed_window
 from coworking.feeds.models import FeedCache, FeedKind
+from coworking.feeds.tokens import get_or_create_token, raw_token
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.roles import Role, grant_role
 from coworking.timezones import combine_local
@@ -55,7 +56,7 @@ def seed_feeds() -> dict[str, str]:
     data = create_bench_hubs(hubs=(HUB,), members=MEMBERS)
     room, member_id = data.spaces[0], data.member_ids[0]
     rng, now = random.Random(5), utcnow()
-    window = feeds.feed_window()
+    window = feed_window()
     rows, day = [], window.first_date
     while len(rows) < SPACE_EVENTS:
         starts_at = combine_local(day, time(8, 0), room.timezone)
@@ -68,13 +69,13 @@ def seed_feeds() -> dict[str, str]:
     insert_bookings(rows)
     manager = db.session.get(User, data.member_ids[-1])
     grant_role(manager, db.session.get(Hub, room.hub_id), Role.MANAGER)
-    member_token = feeds.get_or_create_token(db.session.get(User, member_id), FeedKind.MEMBER)
-    space_token = feeds.get_or_create_token(manager, FeedKind.SPACE, space=db.session.get(Space, room.id))
+    member_token = get_or_create_token(db.session.get(User, member_id), FeedKind.MEMBER)
+    space_token = get_or_create_token(manager, FeedKind.SPACE, space=db.session.get(Space, room.id))
     db.session.commit()
     progress(f"Seeded {len(rows):,} bookings of one room, to {rows[-1]['starts_at']:%Y-%m-%d}")
     return {
-        "member": f"/feeds/{feeds.raw_token(member_token)}.ics",
-        "space": f"/feeds/{feeds.raw_token(space_token)}.ics",
+        "member": f"/feeds/{raw_token(member_token)}.ics",
+        "space": f"/feeds/{raw_token(space_token)}.ics",
     }
 
 

@@ -1,8 +1,9 @@
 """iCalendar output: pure functions from bookings (or feed events) to RFC 5545 bytes.
 
-Nothing here touches the database or the request. ``coworking/feeds/services.py`` decides
-what a feed shows (whose names, which bookings) and hands over ``FeedEvent`` values; this
-module turns them into a calendar that Google, Apple and Outlook read alike:
+Nothing here touches the database, the request or the app: links arrive as text. The feeds
+(``coworking/feeds/content.py``) decide what a feed shows (whose names, which bookings, which
+links) and hand over ``FeedEvent`` values; this module turns them into a calendar that Google,
+Apple and Outlook read alike:
 
 - times carry the hub's ``TZID`` and the calendar holds one ``VTIMEZONE`` per zone used,
   placed before the events and bounded to the feed's window (a VTIMEZONE for 1970–2038 is
@@ -83,10 +84,6 @@ def one_line(text: str) -> str:
 def booking_location(booking) -> str:
     hub = booking.hub
     return ", ".join(part for part in (booking.space.name, hub.name, one_line(hub.address)) if part)
-
-
-def booking_link(booking, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/bookings/{booking.id}"
 
 
 def booking_feed_event(booking, *, summary: str | None = None, description: str = "") -> FeedEvent:
@@ -295,15 +292,26 @@ def feed_header(name: str, events: list[FeedEvent], *, first_date: date, last_da
     return calendar
 
 
-def booking_ics(booking, base_url: str | None = None) -> bytes:
+def booking_ics(booking, base_url: str | None = None, *, link: str | None = None) -> bytes:
     """A one-off calendar file for one booking (the email attachment, the download).
 
     Outlook imports it as one event: METHOD:PUBLISH, a VTIMEZONE of a few weeks around the
-    booking, and (given ``base_url``) a link to manage the booking in the description.
+    booking, and (given ``link``) a link to manage the booking in the description.
+
+    :param link: the booking's page, absolute (``external_url("bookings.show", booking_id=...)``).
+    :param base_url: deprecated, the old way: ``BASE_URL``, to which the page's path is joined by
+        hand. Pass ``link`` instead; given both, ``link`` wins.
     """
-    description = f"Manage this booking: {booking_link(booking, base_url)}" if base_url else ""
-    event = booking_feed_event(booking, description=description)
+    if link is None and base_url:
+        link = _booking_page_joined_by_hand(booking, base_url)
+    event = booking_feed_event(booking, description=f"Manage this booking: {link}" if link else "")
     return _with_events(one_off_head(booking.hub.timezone, booking.starts_at.date()), [event_ical(event)])
+
+
+def _booking_page_joined_by_hand(booking, base_url: str) -> str:
+    # Kept only while a caller still passes BASE_URL rather than the link (the bookings area,
+    # until it passes ``link``): the same text the route gives. Remove it with ``base_url``.
+    return f"{base_url.rstrip('/')}/bookings/{booking.id}"
 
 
 @lru_cache(maxsize=256)

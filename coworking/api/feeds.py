@@ -13,12 +13,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from coworking.api.auth import current_api_user
-from coworking.extensions import db
-from coworking.feeds import services
 from coworking.feeds.links import closures_link, private_link, public_space_link
 from coworking.feeds.models import FeedKind
+from coworking.feeds.tokens import get_or_create_token, reset_tokens, staff_feed_tokens
 from coworking.hubs.roles import hubs_with_roles
-from coworking.transactions import ensure_write_lock
+from coworking.transactions import unit_of_work
 
 blp = Blueprint(
     "feeds_api",
@@ -68,9 +67,9 @@ class FeedsSchema(Schema):
 
 def feeds_body(user) -> dict:
     """The user's links, creating any that do not exist yet."""
-    body = {"member": private_link(services.get_or_create_token(user, FeedKind.MEMBER)), "spaces": [], "hubs": []}
+    body = {"member": private_link(get_or_create_token(user, FeedKind.MEMBER)), "spaces": [], "hubs": []}
     for hub, _ in hubs_with_roles(user, every_hub_for_admins=False):
-        tokens = services.staff_feed_tokens(user, hub)
+        tokens = staff_feed_tokens(user, hub)
         body["hubs"].append({"hub": hub.slug, "name": hub.name, "link": private_link(tokens.hub_token), "closures": closures_link(hub)})
         body["spaces"].extend(
             {"hub": hub.slug, "space_id": space.id, "name": space.name, "link": private_link(token), "public": public_space_link(space)}
@@ -85,10 +84,8 @@ class MyFeeds(MethodView):
     @documents_errors(401)
     def get(self):
         """Your calendar feed links (made the first time you ask)"""
-        ensure_write_lock(db.session)
-        body = feeds_body(current_api_user())
-        db.session.commit()
-        return body
+        with unit_of_work():
+            return feeds_body(current_api_user())
 
 
 @blp.route("/me/feeds/reset", endpoint="reset_feeds")
@@ -100,9 +97,7 @@ class ResetFeeds(MethodView):
 
         Send an empty JSON object (`{}`). The answer holds your new links.
         """
-        ensure_write_lock(db.session)
         user = current_api_user()
-        services.reset_tokens(user)
-        body = feeds_body(user)
-        db.session.commit()
-        return body
+        with unit_of_work():
+            reset_tokens(user)
+            return feeds_body(user)

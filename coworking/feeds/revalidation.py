@@ -7,7 +7,7 @@ If-None-Match or If-Modified-Since, this WSGI layer:
 1. reads, in one statement, the link's token if it still works (not revoked, its person active,
    a staff link's person still working at the hub) together with the stamps of its feed;
 2. checks that the link derives from the current SECRET_KEY;
-3. works out the ETag exactly as the view does (``services.version_from_stamps``) and, when the
+3. works out the ETag exactly as the view does (``versions.version_from_stamps``) and, when the
    client's copy is current, counts the poll against the link's rate limit and answers 304.
 
 Anything else goes on to the Flask view, which gives the full answer: a changed feed, a link that
@@ -33,8 +33,10 @@ from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 from coworking.accounts.models import User
 from coworking.accounts.services import hash_secret
 from coworking.extensions import db, limiter
-from coworking.feeds import services
+from coworking.feeds.definitions import feed_window
 from coworking.feeds.models import FeedKind, FeedStamp, FeedToken
+from coworking.feeds.tokens import LAST_USE_RECORDED_EVERY, MAX_TOKEN_LENGTH, derive_link_secret
+from coworking.feeds.versions import CATALOGUE, FeedVersion, Stamp, version_from_stamps
 from coworking.hubs.models import Space
 from coworking.hubs.roles import HubRole
 from coworking.security import SECURITY_HEADERS
@@ -42,7 +44,7 @@ from coworking.types import utcnow
 
 log = logging.getLogger(__name__)
 
-PRIVATE_FEED_PATH = re.compile(rf"/feeds/([A-Za-z0-9_-]{{1,{services.MAX_TOKEN_LENGTH}}})\.ics")
+PRIVATE_FEED_PATH = re.compile(rf"/feeds/([A-Za-z0-9_-]{{1,{MAX_TOKEN_LENGTH}}})\.ics")
 # Feeds may be kept this long by clients and proxies; the view sends the same.
 MAX_AGE = 300
 # The rate-limit bucket every request to one private link counts in, here and in the view
@@ -59,7 +61,7 @@ def link_rate_key(raw_token: str) -> str:
     return "feed-token:" + hash_secret(raw_token)[:32]
 
 
-def client_copy_is_current(if_none_match: ETags, if_modified_since: datetime | None, version: services.FeedVersion) -> bool:
+def client_copy_is_current(if_none_match: ETags, if_modified_since: datetime | None, version: FeedVersion) -> bool:
     """Does the client's copy match? If-None-Match, when sent, decides alone (RFC 9110)."""
     if if_none_match:
         return if_none_match.star_tag or if_none_match.contains_weak(version.etag)
@@ -77,7 +79,7 @@ def _live_token_with_stamps() -> sa.Select:
     works_at_hub = sa.exists().where(
         HubRole.user_id == FeedToken.user_id, HubRole.hub_id == sa.func.coalesce(FeedToken.hub_id, Space.hub_id)
     )
-    kind, target_id = services.CATALOGUE
+    kind, target_id = CATALOGUE
     return (
         sa.select(
             FeedToken.id, FeedToken.nonce, FeedToken.kind, target.label("target"), FeedToken.last_used_at,
@@ -191,23 +193,23 @@ class FeedRevalidation:
             *SECURITY_HEADERS.items(),
         ]
 
-    def _current_version(self, raw: str) -> services.FeedVersion | None:
+    def _current_version(self, raw: str) -> FeedVersion | None:
         """The feed's version if the link works and nothing is due to be written; else None."""
         row = self._get_read().first(token_hash=hash_secret(raw))
         if row is None:
             return None
         token_id, nonce, kind, target, last_used_at, version, changed_at, catalogue_version, catalogue_changed_at = row
-        if not hmac.compare_digest(raw, services.derive_link_secret(self.app.config["SECRET_KEY"], token_id, nonce)):
+        if not hmac.compare_digest(raw, derive_link_secret(self.app.config["SECRET_KEY"], token_id, nonce)):
             return None  # made under another SECRET_KEY: the view says 404
         now = utcnow()
-        if last_used_at is None or now - last_used_at > services.LAST_USE_RECORDED_EVERY:
+        if last_used_at is None or now - last_used_at > LAST_USE_RECORDED_EVERY:
             return None  # the view records this use
-        return services.version_from_stamps(
+        return version_from_stamps(
             f"{kind}:{target}",
-            services.feed_window(now),
+            feed_window(now),
             self.app.config["BASE_URL"],
-            services.Stamp(version or 0, changed_at),
-            services.Stamp(catalogue_version or 0, catalogue_changed_at),
+            Stamp(version or 0, changed_at),
+            Stamp(catalogue_version or 0, catalogue_changed_at),
         )
 
     def _take_allowance(self, raw: str) -> bool:

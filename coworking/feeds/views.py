@@ -11,11 +11,18 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import OperationalError
 
 from coworking.errors import plain_not_found
 from coworking.extensions import db, limiter
-from coworking.feeds import services
+from coworking.feeds.cache import feed_body
+from coworking.feeds.definitions import (
+    Feed,
+    closures_feed,
+    feed_for_token,
+    feed_window,
+    set_space_feed_visibility,
+)
+from coworking.feeds.definitions import public_space_feed as public_feed_of  # the view has its name
 from coworking.feeds.forms import ResetFeedsForm, SpaceFeedForm
 from coworking.feeds.links import closures_link, private_link, public_space_link
 from coworking.feeds.models import FeedKind, FeedToken
@@ -25,11 +32,20 @@ from coworking.feeds.revalidation import (
     client_copy_is_current,
     link_rate_key,
 )
+from coworking.feeds.tokens import (
+    find_live_token,
+    get_or_create_token,
+    note_use,
+    reset_tokens,
+    staff_feed_tokens,
+)
+from coworking.feeds.versions import feed_version
 from coworking.hubs.loaders import hub_or_404, staff_hub
-from coworking.hubs.models import Space
+from coworking.hubs.models import Hub, Space
 from coworking.hubs.roles import hubs_with_roles
 from coworking.hubs.services import get_hub_by_slug, get_space_in_hub
 from coworking.permissions import check_manages
+from coworking.transactions import commit_if_possible, unit_of_work
 from coworking.types import MAX_INTEGER
 
 bp = Blueprint("feeds", __name__)
@@ -70,30 +86,20 @@ def not_found() -> Response:
 bp.record_once(lambda state: plain_not_found("/feeds/", not_found))
 
 
-def commit_quietly() -> None:
-    """Keep the cached body and the link's last use; if the database is too busy to write them
-    now, the feed is served all the same and the next request tries again."""
-    try:
-        db.session.commit()
-    except OperationalError:
-        log.warning("Could not store a feed's cache or last use; serving it anyway", exc_info=True)
-        db.session.rollback()
-
-
-def serve(feed: services.Feed, token: FeedToken | None = None) -> Response:
-    base_url = current_app.config["BASE_URL"]
-    window = services.feed_window()
-    version = services.feed_version(feed, window, base_url)
+def serve(feed: Feed, token: FeedToken | None = None) -> Response:
+    window = feed_window()
+    version = feed_version(feed, window, current_app.config["BASE_URL"])
     if client_copy_is_current(request.if_none_match, request.if_modified_since, version):
         response = Response(status=304)
     else:
-        body = services.feed_body(feed, window, version, base_url)
-        response = Response(body, content_type="text/calendar; charset=utf-8")
+        response = Response(feed_body(feed, window, version), content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
     if token is not None:
         # Only now, after the build: on SQLite the first write takes the database's write lock.
-        services.note_use(token)
-    commit_quietly()
+        note_use(token)
+    # The cached body and the link's last use are bookkeeping: the feed is served all the same.
+    if not commit_if_possible():
+        log.warning("Could not store a feed's cache or last use; serving it anyway")
     response.set_etag(version.etag)
     response.last_modified = version.last_modified
     response.headers["Cache-Control"] = cache_control(feed.is_public)
@@ -104,17 +110,17 @@ def serve(feed: services.Feed, token: FeedToken | None = None) -> Response:
 @limiter.shared_limit(feed_rate_limit, scope=PRIVATE_LINK_SCOPE, key_func=token_key)
 def private_feed(token: str):
     """Conditional requests that find nothing new were mostly answered already (revalidation)."""
-    found = services.find_live_token(token)
+    found = find_live_token(token)
     if found is None:
         return not_found()
-    return serve(services.feed_for_token(found), found)
+    return serve(feed_for_token(found), found)
 
 
 @bp.route("/feeds/spaces/<int:space_id>.ics")
 @limiter.limit(feed_rate_limit, key_func=space_key)
 def public_space_feed(space_id: int):
     space = db.session.get(Space, space_id) if space_id <= MAX_INTEGER else None
-    feed = services.public_space_feed(space)
+    feed = public_feed_of(space)
     if feed is None:
         return not_found()
     return serve(feed)
@@ -126,7 +132,7 @@ def hub_closures_feed(slug: str):
     hub = get_hub_by_slug(slug)
     if hub is None:
         return not_found()
-    return serve(services.closures_feed(hub))
+    return serve(closures_feed(hub))
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -147,9 +153,10 @@ def me():
 @bp.route("/profile/calendar")
 @login_required
 def mine():
-    token = services.get_or_create_token(me(), FeedKind.MEMBER)
-    member_link = private_link(token)
-    db.session.commit()
+    # A GET that makes the link the first time only: no write lock while it reads (two first
+    # visits at once make two links; both work, and the oldest is shown from then on).
+    with unit_of_work(write=False):
+        member_link = private_link(get_or_create_token(me(), FeedKind.MEMBER))
     return secret_page(
         render_template(
             "feeds/mine.html",
@@ -163,8 +170,8 @@ def mine():
 @bp.route("/profile/calendar/reset", methods=["POST"])
 @login_required
 def reset():
-    services.reset_tokens(me())
-    db.session.commit()
+    with unit_of_work():
+        reset_tokens(me())
     flash(RESET_DONE, "success")
     return redirect(url_for("feeds.mine"))
 
@@ -179,7 +186,15 @@ def space_form(space: Space, **kwargs) -> SpaceFeedForm:
 @login_required
 def hub_feeds(slug: str):
     hub = staff_hub(slug)
-    tokens = services.staff_feed_tokens(me(), hub)
+    # Committed after rendering: a commit expires every loaded space, and the page would reload
+    # each one. No write lock while it reads, as on the member's page.
+    with unit_of_work(write=False):
+        html = render_hub_feeds(hub)
+    return secret_page(html)
+
+
+def render_hub_feeds(hub: Hub) -> str:
+    tokens = staff_feed_tokens(me(), hub)
     manages = me().manages(hub)
     rows = [
         {
@@ -190,27 +205,23 @@ def hub_feeds(slug: str):
         }
         for space, token in tokens.spaces
     ]
-    hub_link = private_link(tokens.hub_token)
-    html = render_template(
+    return render_template(
         "feeds/hub.html",
         hub=hub,
-        hub_link=hub_link,
+        hub_link=private_link(tokens.hub_token),
         closures_link=closures_link(hub),
         rows=rows,
         manages=manages,
         reset_form=ResetFeedsForm(),
     )
-    # After rendering: a commit expires every loaded space, and the page would reload each one.
-    db.session.commit()
-    return secret_page(html)
 
 
 @bp.route("/hubs/<slug>/feeds/reset", methods=["POST"])
 @login_required
 def hub_reset(slug: str):
     hub = staff_hub(slug)
-    services.reset_tokens(me())
-    db.session.commit()
+    with unit_of_work():
+        reset_tokens(me())
     flash(RESET_DONE, "success")
     return redirect(url_for("feeds.hub_feeds", slug=hub.slug))
 
@@ -225,10 +236,8 @@ def space_visibility(slug: str, space_id: int):
         abort(404)
     form = space_form(space)
     form.validate_on_submit()  # two checkboxes: nothing can be invalid (CSRF is checked app-wide)
-    services.set_space_feed_visibility(
-        space, public=form.feed_public.data, shows_first_name=form.feed_shows_first_name.data
-    )
-    db.session.commit()
+    with unit_of_work():
+        set_space_feed_visibility(space, public=form.feed_public.data, shows_first_name=form.feed_shows_first_name.data)
     if space.feed_public:
         shown = "the booker's first name" if space.feed_shows_first_name else "“Booked”"
         flash(f"The feed of {space.name} is public: it shows {shown} and nothing else.", "success")

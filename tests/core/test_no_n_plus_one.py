@@ -25,8 +25,9 @@ from coworking.accounts.services import create_api_token
 from coworking.bookings.recurrence import Recurrence
 from coworking.bookings.services import block_space, book_series, book_space, cancel_booking
 from coworking.extensions import db
+from coworking.feeds.definitions import set_space_feed_visibility
 from coworking.feeds.models import FeedKind
-from coworking.feeds.services import get_or_create_token, raw_token, set_space_feed_visibility
+from coworking.feeds.tokens import get_or_create_token, raw_token
 from coworking.hubs.roles import Role, grant_role
 from coworking.hubs.services import add_closure, set_opening_hours
 from coworking.timezones import combine_local, local_today

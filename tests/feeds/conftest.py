@@ -2,16 +2,21 @@
 to each kind of feed, and helpers that parse a feed back and expand it with a second library."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
 from icalendar import Calendar
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from coworking.extensions import db
-from coworking.feeds import services
+from coworking.feeds.definitions import feed_window
 from coworking.feeds.models import FeedKind
+from coworking.feeds.tokens import get_or_create_token, raw_token
 from coworking.hubs.roles import Role
 from coworking.timezones import combine_local
 from coworking.types import utcnow
@@ -54,12 +59,27 @@ def feed_path(app):
     """feed_path(user, kind="member", hub=None, space=None): the path of the user's private feed."""
 
     def make(user, kind: str = "member", hub=None, space=None) -> str:
-        token = services.get_or_create_token(user, FeedKind(kind), hub=hub, space=space)
-        raw = services.raw_token(token)
+        token = get_or_create_token(user, FeedKind(kind), hub=hub, space=space)
+        raw = raw_token(token)
         db.session.commit()
         return f"/feeds/{raw}.ics"
 
     return make
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block, on any engine (polls may use their own)."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def local(day: date, hhmm: str, zone_name: str) -> datetime:
@@ -73,7 +93,7 @@ def parse(response) -> Calendar:
 
 
 def window_bounds(today: date | None = None) -> tuple[datetime, datetime]:
-    window = services.feed_window(datetime.combine(today, time(12), tzinfo=timezone.utc) if today else None)
+    window = feed_window(datetime.combine(today, time(12), tzinfo=timezone.utc) if today else None)
     return window.starts_at - timedelta(days=2), window.ends_at + timedelta(days=2)
 
 

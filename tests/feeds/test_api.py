@@ -39,7 +39,7 @@ def test_a_manager_gets_the_hub_and_each_space(client, manager, room, desks, mak
 
 def test_a_public_space_lists_its_public_link(client, manager, room, make_token):
     from coworking.extensions import db
-    from coworking.feeds.services import set_space_feed_visibility
+    from coworking.feeds.definitions import set_space_feed_visibility
 
     set_space_feed_visibility(room, public=True, shows_first_name=False)
     db.session.commit()

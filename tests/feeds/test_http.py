@@ -1,34 +1,20 @@
 """How feeds are served: content type and file name, ETag and Last-Modified, 304 answers that
-build nothing, a body built once per change, and a rate limit per link."""
+build nothing, a body built once per change (served even when it cannot be stored), and a rate
+limit per link."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from coworking.extensions import db
-from coworking.feeds import services
-from coworking.feeds.models import FeedCache
-from tests.feeds.conftest import local, today_utc
-
-
-@contextmanager
-def statements():
-    """The SQL statements run inside the block, on any engine (polls may use their own)."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
+from coworking.feeds import cache
+from coworking.feeds.definitions import FeedWindow, feed_window, member_feed
+from coworking.feeds.models import FeedCache, FeedToken
+from coworking.feeds.versions import FeedVersion, feed_version
+from tests.feeds.conftest import counted_statements, local, today_utc
 
 
 @pytest.fixture
@@ -61,7 +47,7 @@ def test_if_none_match_gets_a_304_without_building_the_calendar(client, feed_pat
     monkeypatch.setattr(PreparedRead, "first", counted)
     path = feed_path(member)
     etag = client.get(path).headers["ETag"]
-    with statements() as seen:
+    with counted_statements() as seen:
         response = client.get(path, headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert response.data == b""
@@ -97,10 +83,10 @@ def test_a_new_booking_changes_the_etag_and_the_body(client, feed_path, member, 
 
 
 def test_the_window_moving_on_changes_the_etag(member, booked):
-    feed = services.member_feed(member)
-    today = services.feed_window()
-    tomorrow = services.FeedWindow(today.today + timedelta(days=1))
-    assert services.feed_version(feed, today, "http://localhost").etag != services.feed_version(feed, tomorrow, "http://localhost").etag
+    feed = member_feed(member)
+    today = feed_window()
+    tomorrow = FeedWindow(today.today + timedelta(days=1))
+    assert feed_version(feed, today, "http://localhost").etag != feed_version(feed, tomorrow, "http://localhost").etag
 
 
 def cache_row(key: str) -> FeedCache:
@@ -114,7 +100,7 @@ def test_the_body_is_built_once_per_change_not_per_request(client, feed_path, me
     first = client.get(path)
     row = cache_row(f"member:{member.id}")
     built_at, etag = row.built_at, row.etag
-    with statements() as seen:
+    with counted_statements() as seen:
         second = client.get(path)
     assert second.data == first.data
     assert cache_row(f"member:{member.id}").built_at == built_at
@@ -123,11 +109,11 @@ def test_the_body_is_built_once_per_change_not_per_request(client, feed_path, me
 
 
 def test_a_cache_row_left_by_a_racing_request_is_replaced_not_a_500(client, feed_path, member, booked):
-    feed = services.member_feed(member)
-    window = services.feed_window()
-    stale = services.FeedVersion(etag="stale", last_modified=window.began)
-    services.store_body(feed, stale, b"old body")
-    services.store_body(feed, stale, b"old body, stored twice")
+    feed = member_feed(member)
+    window = feed_window()
+    stale = FeedVersion(etag="stale", last_modified=window.began)
+    cache.store_body(feed, stale, b"old body")
+    cache.store_body(feed, stale, b"old body, stored twice")
     db.session.commit()
     response = client.get(feed_path(member))
     assert response.status_code == 200
@@ -163,7 +149,7 @@ def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path
     import threading
 
     path = feed_path(member)
-    build = services.build_feed
+    build = cache.build_feed
     both_built = threading.Barrier(2, timeout=30)
 
     def build_then_wait(*args, **kwargs):
@@ -171,7 +157,7 @@ def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path
         both_built.wait()  # neither stores its body until both have built one
         return body
 
-    monkeypatch.setattr(services, "build_feed", build_then_wait)
+    monkeypatch.setattr(cache, "build_feed", build_then_wait)
     results: list = []
 
     def fetch():
@@ -186,3 +172,30 @@ def test_two_requests_building_the_same_feed_at_once_both_succeed(app, feed_path
     assert [status for status, _ in results] == [200, 200]
     assert results[0][1] == results[1][1]
     assert db.session.scalar(sa.select(sa.func.count(FeedCache.id))) == 1
+
+
+def database_busy(*args, **kwargs):
+    raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+
+def test_a_feed_is_served_when_the_database_is_too_busy_to_note_its_use(client, feed_path, member, booked, monkeypatch):
+    path = feed_path(member)
+    monkeypatch.setattr(db.session, "commit", database_busy)
+    response = client.get(path)
+    monkeypatch.undo()
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.data
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(FeedToken.last_used_at)) is None  # the next request notes it
+    assert cache_row(f"member:{member.id}") is None  # and stores the body
+
+
+def test_a_feed_is_served_when_its_body_cannot_be_stored(client, feed_path, member, booked, monkeypatch):
+    path = feed_path(member)
+    monkeypatch.setattr(cache, "store_body", database_busy)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.data
+    assert cache_row(f"member:{member.id}") is None
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(FeedToken.last_used_at)) is not None  # the rest was committed

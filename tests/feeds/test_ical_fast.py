@@ -1,5 +1,5 @@
 """Feeds write their events directly (``ical.event_ical``) and load bookings as rows
-(``services.feed_bookings``): both must give exactly what the plain icalendar build of ORM
+(``content.feed_bookings``): both must give exactly what the plain icalendar build of ORM
 bookings gives, byte for byte, or subscribed calendars would see every event change."""
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from coworking import ical
 from coworking.bookings.models import Booking
 from coworking.bookings.services import block_space, cancel_booking
 from coworking.extensions import db
-from coworking.feeds import services
+from coworking.feeds import content, definitions
+from coworking.feeds.links import EventLinks
 from coworking.hubs.services import add_closure
 from coworking.ical import CANCELLED, CONFIRMED, FeedEvent
 from tests.feeds.conftest import local, today_utc
@@ -124,42 +125,39 @@ def bookings(place, hub, room, desks, member, make_user, manager, make_hub, make
 
 
 def public_feed(room, *, first_name: bool):
-    services.set_space_feed_visibility(room, public=True, shows_first_name=first_name)
+    definitions.set_space_feed_visibility(room, public=True, shows_first_name=first_name)
     db.session.commit()
-    return services.public_space_feed(room)
+    return definitions.public_space_feed(room)
 
 
 FEEDS = {
-    "member": lambda member, room, hub: services.member_feed(member),
-    "staff, space": lambda member, room, hub: services.staff_space_feed(room),
-    "staff, hub": lambda member, room, hub: services.staff_hub_feed(hub),
+    "member": lambda member, room, hub: definitions.member_feed(member),
+    "staff, space": lambda member, room, hub: definitions.staff_space_feed(room),
+    "staff, hub": lambda member, room, hub: definitions.staff_hub_feed(hub),
     "public": lambda member, room, hub: public_feed(room, first_name=False),
     "public, first names": lambda member, room, hub: public_feed(room, first_name=True),
-    "closures": lambda member, room, hub: services.closures_feed(hub),
+    "closures": lambda member, room, hub: definitions.closures_feed(hub),
 }
-BASE_URL = "https://hub.example.org"
-
-
 def orm_events(feed, window) -> list[FeedEvent]:
     """The feed's bookings as events built from ORM bookings, as feeds were built before."""
-    query = (sa.select(Booking).where(*services._booking_scope(feed), *services._in_window(window))
+    query = (sa.select(Booking).where(*content._booking_scope(feed), *content._in_window(window))
              .order_by(Booking.starts_at, Booking.id))
-    build = services.EVENT_BUILDERS[feed.audience]
-    return [build(booking, feed, BASE_URL) for booking in db.session.scalars(query)]
+    build, links = content.EVENT_BUILDERS[feed.audience], EventLinks()
+    return [build(booking, feed, links) for booking in db.session.scalars(query)]
 
 
 @pytest.mark.parametrize("kind", FEEDS)
 def test_a_feed_read_as_rows_shows_what_orm_bookings_show(kind, bookings, member, room, hub):
-    feed, window = FEEDS[kind](member, room, hub), services.feed_window()
-    events = [event for event in services.feed_events(feed, window, BASE_URL) if event.uid.startswith("booking-")]
+    feed, window = FEEDS[kind](member, room, hub), definitions.feed_window()
+    events = [event for event in content.feed_events(feed, window) if event.uid.startswith("booking-")]
     assert len(events) >= 2
     assert events == orm_events(feed, window)
 
 
 @pytest.mark.parametrize("kind", FEEDS)
 def test_a_built_feed_is_what_icalendar_alone_writes(kind, bookings, member, room, hub):
-    feed, window = FEEDS[kind](member, room, hub), services.feed_window()
-    events = services.feed_events(feed, window, BASE_URL)
+    feed, window = FEEDS[kind](member, room, hub), definitions.feed_window()
+    events = content.feed_events(feed, window)
     expected = library_feed(feed.title, events, first_date=window.first_date, last_date=window.last_date,
                             zone_name=feed.hub.timezone if feed.hub is not None else None, stamp=window.began)
-    assert services.build_feed(feed, window, BASE_URL) == expected
+    assert content.build_feed(feed, window) == expected

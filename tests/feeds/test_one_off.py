@@ -5,12 +5,14 @@ import base64
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
 from coworking.extensions import db
 from coworking.ical import booking_ics
 from coworking.mail import OutboxMessage
+from coworking.urls import external_url
 from tests.feeds.conftest import local, today_utc
 
 
@@ -37,11 +39,30 @@ def test_the_download_is_one_event_with_its_time_zone(client, auth, member, plac
         assert name in event
 
 
-def test_given_the_base_url_it_links_to_the_booking(member, place, room, hub):
+def test_given_its_link_it_shows_where_to_manage_the_booking(app, member, place, room, hub):
+    app.config["BASE_URL"] = "https://hub.example.org"
     day = today_utc() + timedelta(days=3)
     booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
-    [event] = Calendar.from_ical(booking_ics(booking, "https://hub.example.org")).walk("VEVENT")
+    link = external_url("bookings.show", booking_id=booking.id)
+    [event] = Calendar.from_ical(booking_ics(booking, link=link)).walk("VEVENT")
     assert event["DESCRIPTION"] == f"Manage this booking: https://hub.example.org/bookings/{booking.id}"
+
+
+def test_without_a_link_it_has_no_description(member, place, room, hub):
+    day = today_utc() + timedelta(days=3)
+    booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
+    [event] = Calendar.from_ical(booking_ics(booking)).walk("VEVENT")
+    assert "DESCRIPTION" not in event
+
+
+@pytest.mark.parametrize("base_url", ["https://hub.example.org", "https://hub.example.org/", "https://example.org/hub/"])
+def test_given_the_base_url_as_before_it_writes_the_same_bytes_as_given_the_link(app, member, place, room, hub, base_url):
+    """The bookings area passed BASE_URL before links came from the routes: the same file either way."""
+    app.config["BASE_URL"] = base_url
+    day = today_utc() + timedelta(days=3)
+    booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
+    link = external_url("bookings.show", booking_id=booking.id)
+    assert booking_ics(booking, base_url) == booking_ics(booking, link=link)
 
 
 def test_the_confirmation_email_attaches_a_calendar_that_parses(member, book, room, hub, open_every_day):
@@ -67,4 +88,4 @@ def test_the_file_is_byte_for_byte_what_icalendar_itself_writes(member, place, r
     start = booking.starts_at.date()
     ical._add_timezones(reference, [hub.timezone], start - ical.TIMEZONE_MARGIN * 5, start + ical.TIMEZONE_MARGIN * 5)
     reference.add_component(ical.booking_event(booking, description=f"Manage this booking: http://x/bookings/{booking.id}"))
-    assert booking_ics(booking, "http://x") == reference.to_ical()
+    assert booking_ics(booking, link=f"http://x/bookings/{booking.id}") == reference.to_ical()

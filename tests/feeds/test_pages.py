@@ -13,6 +13,7 @@ from coworking.extensions import db
 from coworking.feeds.models import FeedToken
 from coworking.hubs.models import Space
 from tests.conftest import post_form
+from tests.feeds.conftest import counted_statements
 
 LINK_VALUE = re.compile(r'<input type="text" id="([^"]+)" value="([^"]+)" readonly')
 
@@ -129,16 +130,8 @@ def test_the_hub_feeds_page_reads_every_space_link_in_one_query(client, auth, ma
         make_space(hub, name=f"Extra desk {number}")
     auth.login(manager)
     client.get("/hubs/here/feeds")  # makes the links the first time
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_statements() as seen:
         page = client.get("/hubs/here/feeds").get_data(as_text=True)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     assert page.count("-feed-url") >= 9
     assert len([statement for statement in seen if "FROM feed_tokens" in statement]) <= 2
 

@@ -13,8 +13,8 @@ from coworking.accounts.services import update_profile
 from coworking.bookings.models import Booking
 from coworking.bookings.services import cancel_booking, move_booking
 from coworking.extensions import db
-from coworking.feeds import services
 from coworking.feeds.models import FeedStamp, FeedToken
+from coworking.feeds.tokens import reset_tokens
 from coworking.hubs.roles import revoke_role
 from coworking.hubs.services import add_closure, update_hub, update_space
 from tests.feeds.conftest import local, today_utc
@@ -75,7 +75,7 @@ def test_a_network_admins_hub_link_is_answered_from_their_admin_rights(client, f
 
 def test_a_revoked_link_with_a_current_etag_gets_the_404(client, links, member, booked):
     etag = current_etag(client, links["member"])
-    services.reset_tokens(member)
+    reset_tokens(member)
     db.session.commit()
     response = poll(client, links["member"], etag)
     assert response.status_code == 404

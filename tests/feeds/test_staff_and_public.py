@@ -8,7 +8,7 @@ import pytest
 
 from coworking.bookings.services import block_space, cancel_booking
 from coworking.extensions import db
-from coworking.feeds import services
+from coworking.feeds.definitions import set_space_feed_visibility
 from coworking.hubs.services import add_closure
 from tests.feeds.conftest import events_by_uid, expanded, local, parse, today_utc, uid
 
@@ -34,7 +34,7 @@ def schedule(place, room, desks, member, make_user, hub, day, manager):
 
 
 def make_public(space, *, first_name: bool = False) -> str:
-    services.set_space_feed_visibility(space, public=True, shows_first_name=first_name)
+    set_space_feed_visibility(space, public=True, shows_first_name=first_name)
     db.session.commit()
     return f"/feeds/spaces/{space.id}.ics"
 
@@ -104,7 +104,7 @@ def test_choosing_first_names_changes_the_public_feed_at_once(client, room, sche
 def test_making_a_space_private_again_ends_its_public_feed(client, room, schedule):
     path = make_public(room)
     assert client.get(path).status_code == 200
-    services.set_space_feed_visibility(room, public=False, shows_first_name=False)
+    set_space_feed_visibility(room, public=False, shows_first_name=False)
     db.session.commit()
     assert client.get(path).status_code == 404
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from coworking.accounts.services import hash_secret
 from coworking.extensions import db
-from coworking.feeds import services
 from coworking.feeds.models import FeedKind, FeedToken
+from coworking.feeds.tokens import get_or_create_token, reset_tokens
 from coworking.hubs.roles import grant_role, revoke_role
 
 
@@ -49,7 +49,7 @@ def test_a_new_secret_key_ends_every_link(app, client, feed_path, member):
 def test_a_wrong_and_a_revoked_link_get_the_same_404(client, feed_path, member):
     path = feed_path(member)
     assert client.get(path).status_code == 200
-    services.reset_tokens(member)
+    reset_tokens(member)
     db.session.commit()
     revoked = client.get(path)
     wrong = client.get("/feeds/" + "A" * 43 + ".ics")
@@ -64,7 +64,7 @@ def test_a_wrong_and_a_revoked_link_get_the_same_404(client, feed_path, member):
 def test_reset_ends_every_old_link_at_once_and_new_ones_work(client, feed_path, manager, hub, room):
     old = [feed_path(manager), feed_path(manager, "hub", hub=hub), feed_path(manager, "space", space=room)]
     assert all(client.get(path).status_code == 200 for path in old)
-    assert services.reset_tokens(manager) == 3
+    assert reset_tokens(manager) == 3
     db.session.commit()
     assert all(client.get(path).status_code == 404 for path in old)
     new = [feed_path(manager), feed_path(manager, "hub", hub=hub), feed_path(manager, "space", space=room)]
@@ -100,7 +100,7 @@ def test_a_space_link_needs_a_space(member):
     import pytest
 
     with pytest.raises(ValueError):
-        services.get_or_create_token(member, FeedKind.SPACE)
+        get_or_create_token(member, FeedKind.SPACE)
 
 
 def test_after_a_new_secret_key_the_profile_gives_a_link_that_works(app, client, feed_path, member):
