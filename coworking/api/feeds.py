@@ -6,34 +6,23 @@ when you lose it. Resetting revokes every link you have at once and answers with
 """
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from coworking.api.auth import current_api_user
+from coworking.api.blueprint import ApiBlueprint
 from coworking.feeds.links import closures_link, private_link, public_space_link
 from coworking.feeds.models import FeedKind
 from coworking.feeds.tokens import get_or_create_token, reset_tokens, staff_feed_tokens
 from coworking.hubs.roles import hubs_with_roles
 from coworking.transactions import unit_of_work
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "feeds_api",
     __name__,
     description="Your calendar subscription (iCalendar feed) links. Anyone holding a link can read "
     "its feed without a token, so treat links as secrets; reset them if one leaks.",
 )
-
-
-def documents_errors(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
-        return view
-
-    return decorate
 
 
 class LinkSchema(Schema):
@@ -81,7 +70,7 @@ def feeds_body(user) -> dict:
 @blp.route("/me/feeds", endpoint="my_feeds")
 class MyFeeds(MethodView):
     @blp.response(200, FeedsSchema)
-    @documents_errors(401)
+    @blp.documents_errors(401)
     def get(self):
         """Your calendar feed links (made the first time you ask)"""
         with unit_of_work():
@@ -91,7 +80,7 @@ class MyFeeds(MethodView):
 @blp.route("/me/feeds/reset", endpoint="reset_feeds")
 class ResetFeeds(MethodView):
     @blp.response(200, FeedsSchema)
-    @documents_errors(401, 415)
+    @blp.documents_errors(401, 415)
     def post(self):
         """Reset your calendar feed links: every old one stops working at once
 
