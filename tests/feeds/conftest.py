@@ -1,4 +1,4 @@
-"""Feed fixtures: the bookings fixtures (hub "here", a room, desks, a member), a manager, links
+"""Feed fixtures: the bookings fixtures (hub "here", a room, desks, a member), its team, links
 to each kind of feed, and helpers that parse a feed back and expand it with a second library."""
 from __future__ import annotations
 
@@ -12,25 +12,30 @@ from icalendar import Calendar
 from coworking.extensions import db
 from coworking.feeds import services
 from coworking.feeds.models import FeedKind
-from coworking.hubs.roles import Role
 from coworking.timezones import combine_local
 from coworking.types import utcnow
 from tests.bookings.conftest import *  # noqa: F403  (hub "here", room, desks, member, book ...)
 
 
+# The people fixture's, by name (tests ask for them with request.getfixturevalue(who)).
 @pytest.fixture
-def manager(hub, make_manager):
-    return make_manager(hub, email="manager@example.org", name="Maggie Manager")
-
-
-@pytest.fixture
-def staff(hub, make_manager):
-    return make_manager(hub, Role.STAFF, email="staff@example.org", name="Sam Staff")
+def manager(people):
+    return people.manager
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(email="admin@example.org", name="Ada Admin", is_admin=True)
+def staff(people):
+    return people.staff
+
+
+@pytest.fixture
+def other_manager(people):
+    return people.other_manager
+
+
+@pytest.fixture
+def admin(people):
+    return people.admin
 
 
 @pytest.fixture

@@ -2,33 +2,16 @@
 build nothing, a body built once per change, and a rate limit per link."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from coworking.extensions import db
 from coworking.feeds import services
 from coworking.feeds.models import FeedCache
+from tests.conftest import counted_statements
 from tests.feeds.conftest import local, today_utc
-
-
-@contextmanager
-def statements():
-    """The SQL statements run inside the block, on any engine (polls may use their own)."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -61,7 +44,7 @@ def test_if_none_match_gets_a_304_without_building_the_calendar(client, feed_pat
     monkeypatch.setattr(PreparedRead, "first", counted)
     path = feed_path(member)
     etag = client.get(path).headers["ETag"]
-    with statements() as seen:
+    with counted_statements(transaction_control=True) as seen:
         response = client.get(path, headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert response.data == b""
@@ -114,7 +97,7 @@ def test_the_body_is_built_once_per_change_not_per_request(client, feed_path, me
     first = client.get(path)
     row = cache_row(f"member:{member.id}")
     built_at, etag = row.built_at, row.etag
-    with statements() as seen:
+    with counted_statements(transaction_control=True) as seen:
         second = client.get(path)
     assert second.data == first.data
     assert cache_row(f"member:{member.id}").built_at == built_at

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from coworking.extensions import db
 from coworking.feeds.models import FeedToken
 from coworking.hubs.models import Space
-from tests.conftest import post_form
+from tests.conftest import counted_statements, post_form
 
 LINK_VALUE = re.compile(r'<input type="text" id="([^"]+)" value="([^"]+)" readonly')
 
@@ -96,11 +96,6 @@ def test_reset_needs_the_forms_csrf_token(client, auth, member):
 
 # --- a hub's feeds page ---------------------------------------------------------------------
 
-@pytest.fixture
-def other_manager(make_hub, make_manager):
-    return make_manager(make_hub(slug="there"), email="other-manager@example.org")
-
-
 @pytest.mark.parametrize(
     "who, status",
     (("member", 403), ("other_manager", 403), ("staff", 200), ("manager", 200), ("admin", 200)),
@@ -129,16 +124,8 @@ def test_the_hub_feeds_page_reads_every_space_link_in_one_query(client, auth, ma
         make_space(hub, name=f"Extra desk {number}")
     auth.login(manager)
     client.get("/hubs/here/feeds")  # makes the links the first time
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_statements() as seen:
         page = client.get("/hubs/here/feeds").get_data(as_text=True)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     assert page.count("-feed-url") >= 9
     assert len([statement for statement in seen if "FROM feed_tokens" in statement]) <= 2
 
