@@ -1,4 +1,5 @@
-"""Fixtures in the flaskr manner: app, client, runner, and factories that fill defaults.
+"""Fixtures in the flaskr manner: app, client, runner, factories that fill defaults, ``people``
+(someone in each position towards a hub), and helpers to act as someone and to count queries.
 
 Every test that uses ``app`` runs twice: on SQLite and on PostgreSQL. PostgreSQL is found at
 ``TEST_DATABASE_URL`` or postgresql://postgres@127.0.0.1:5432/test; when it does not answer its
@@ -243,7 +244,6 @@ def make_token(app):
     return make
 
 
-
 # --- someone in each position towards a hub -------------------------------------------------
 
 EVERYONE = ("anonymous", "member", "other_manager", "staff", "manager", "admin")
@@ -305,7 +305,7 @@ class People:
 
     def everyone(self) -> dict[str, object]:
         """Everyone, made now (a page that lists people must show or hide each of them)."""
-        return {who: self[who] for who in ("anonymous", "member", "other_manager", "manager", "staff", "admin")}
+        return {who: self[who] for who in EVERYONE}
 
 
 @pytest.fixture
