@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -52,8 +53,14 @@ class ProductionConfig(Config):
 
 
 def instance_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """Where development keeps its SQLite file and secret key (``COWORKING_INSTANCE``)."""
-    return Path(environ.get("COWORKING_INSTANCE") or BASE_DIR / "instance")
+    """Where development keeps its SQLite file and secret key (``COWORKING_INSTANCE``): by default
+    instance/ in the checkout, or, installed from a wheel, Flask's usual <prefix>/var/coworking-instance
+    (never inside site-packages)."""
+    if environ.get("COWORKING_INSTANCE"):
+        return Path(environ["COWORKING_INSTANCE"])
+    if (BASE_DIR / "pyproject.toml").is_file():
+        return BASE_DIR / "instance"
+    return Path(sys.prefix) / "var" / "coworking-instance"
 
 
 def _bool(environ: Mapping[str, str], name: str, default: bool = False) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,8 +17,8 @@ from coworking.types import MAX_INTEGER
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=resource_dir("templates"),
+        static_folder=resource_dir("static"),
         instance_path=str(instance_dir().resolve()),
     )
     app.config.from_mapping(load_config(test_config))
@@ -36,6 +37,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def resource_dir(name: str) -> str:
+    """Where the templates, static files or migrations are: the copy an installed wheel holds
+    inside the package, else the checkout's top-level folder (``make run``, ``pip install -e .``).
+
+    The package's own copy is looked for first: beside an installed package lies site-packages,
+    where another distribution may have put a folder of the same name.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / name
+    return str(installed if installed.is_dir() else package.parent / name)
+
+
 class DatabaseInteger(IntegerConverter):
     """``<int:...>`` in every route: ids beyond what an INTEGER column holds are a 404, not a
     database error (PostgreSQL refuses to compare them)."""
@@ -49,7 +62,7 @@ def register_extensions(app: Flask) -> None:
     from coworking import models  # noqa: F401  (every model, so Alembic sees them all)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    migrate.init_app(app, db, directory=resource_dir("migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -65,12 +78,6 @@ def register_extensions(app: Flask) -> None:
     from coworking.security import register_security
 
     register_security(app)
-
-
-def _migrations_dir():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def register_blueprints(app: Flask) -> None:

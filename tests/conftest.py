@@ -1,4 +1,5 @@
-"""Fixtures in the flaskr manner: app, client, runner, and factories that fill defaults.
+"""Fixtures in the flaskr manner: app, client, runner, factories that fill defaults, ``people``
+(someone in each position towards a hub), and helpers to act as someone and to count queries.
 
 Every test that uses ``app`` runs twice: on SQLite and on PostgreSQL. PostgreSQL is found at
 ``TEST_DATABASE_URL`` or postgresql://postgres@127.0.0.1:5432/test; when it does not answer its
@@ -10,11 +11,15 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -239,6 +244,75 @@ def make_token(app):
     return make
 
 
+# --- someone in each position towards a hub -------------------------------------------------
+
+EVERYONE = ("anonymous", "member", "other_manager", "staff", "manager", "admin")
+
+
+class People:
+    """Someone in each position towards the test's ``hub`` fixture, each made the first time
+    they are asked for (``people.staff`` or ``people["staff"]``):
+
+    - member: Mary Member, member@example.org, no role;
+    - other_manager: Otto Other, away@example.org, manager of another hub (``people.away``);
+    - staff: Stan Staff, staff@example.org, staff of the hub;
+    - manager: Mona Manager, manager@example.org, manager of the hub;
+    - admin: Ada Admin, admin@example.org, network admin;
+    - anonymous: None.
+    """
+
+    def __init__(self, request, make_user, make_hub, make_manager):
+        self._request = request
+        self._make_user = make_user
+        self._make_hub = make_hub
+        self._make_manager = make_manager
+
+    @cached_property
+    def hub(self):
+        # Looked up when first needed, so a test about members alone makes no hub.
+        return self._request.getfixturevalue("hub")
+
+    @cached_property
+    def away(self):
+        return self._make_hub("away", "Away Hub")
+
+    @cached_property
+    def member(self):
+        return self._make_user(email="member@example.org", name="Mary Member")
+
+    @cached_property
+    def other_manager(self):
+        return self._make_manager(self.away, email="away@example.org", name="Otto Other")
+
+    @cached_property
+    def staff(self):
+        from coworking.hubs.roles import Role
+
+        return self._make_manager(self.hub, Role.STAFF, email="staff@example.org", name="Stan Staff")
+
+    @cached_property
+    def manager(self):
+        return self._make_manager(self.hub, email="manager@example.org", name="Mona Manager")
+
+    @cached_property
+    def admin(self):
+        return self._make_user(email="admin@example.org", name="Ada Admin", is_admin=True)
+
+    def __getitem__(self, who: str):
+        if who not in EVERYONE:
+            raise KeyError(who)
+        return None if who == "anonymous" else getattr(self, who)
+
+    def everyone(self) -> dict[str, object]:
+        """Everyone, made now (a page that lists people must show or hide each of them)."""
+        return {who: self[who] for who in EVERYONE}
+
+
+@pytest.fixture
+def people(request, make_user, make_hub, make_manager) -> People:
+    return People(request, make_user, make_hub, make_manager)
+
+
 # --- acting as someone ----------------------------------------------------------------------
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -278,3 +352,26 @@ def auth(client):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+# --- counting queries -----------------------------------------------------------------------
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@contextmanager
+def counted_statements(*, transaction_control: bool = False) -> Iterator[list[str]]:
+    """The SQL statements run inside the block, on any engine (feed polls answered in front of
+    Flask use one of their own); BEGIN, COMMIT, ROLLBACK and savepoints are left out unless
+    ``transaction_control`` asks for every statement."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if transaction_control or not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append(statement)
+
+    sa.event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(Engine, "before_cursor_execute", record)

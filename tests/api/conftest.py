@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
-from coworking.hubs.roles import Role
 
 
 @pytest.fixture
@@ -14,24 +13,18 @@ def hub(make_hub):
     return make_hub("leeds-central", "Leeds Central", timezone="Europe/London", currency="GBP")
 
 
+def someone(people, who: str):
+    """The people fixture's person in that relation to ``hub``: "member", "staff", "manager",
+    "manager of another hub" or "admin"."""
+    return people["other_manager" if who == "manager of another hub" else who]
+
+
 @pytest.fixture
-def token_of(hub, make_hub, make_user, make_manager, make_token):
-    """A token for someone standing in a given relation to ``hub``."""
+def token_of(hub, people, make_token):
+    """A token for someone standing in a given relation to ``hub`` (see ``someone``)."""
 
     def make(who: str) -> str:
-        if who == "member":
-            user = make_user()
-        elif who == "staff":
-            user = make_manager(hub, Role.STAFF)
-        elif who == "manager of another hub":
-            user = make_manager(make_hub())
-        elif who == "manager":
-            user = make_manager(hub)
-        elif who == "admin":
-            user = make_user(is_admin=True)
-        else:
-            raise ValueError(who)
-        return make_token(user)
+        return make_token(someone(people, who))
 
     return make
 

@@ -10,7 +10,8 @@ from coworking.bookings.services import block_space
 from coworking.extensions import db
 from coworking.hubs.services import add_closure, set_opening_hours
 from tests.api.conftest import assert_json_error
-from tests.api.test_bookings_api import counted_statements, instant, local, next_monday
+from tests.api.test_bookings_api import instant, local, next_monday
+from tests.conftest import counted_statements
 
 AVAILABILITY = "/api/v1/hubs/leeds-central/availability"
 BUSY_ONLY = {"starts_at", "ends_at", "busy"}

@@ -7,23 +7,19 @@ availability and series tests.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.bookings.services import book_space
 from coworking.extensions import db
-from coworking.hubs.roles import Role
 from coworking.timezones import combine_local, local_today
-from tests.api.conftest import assert_json_error
-from tests.conftest import bearer
+from tests.api.conftest import assert_json_error, someone
+from tests.conftest import bearer, counted_statements
 
 ZONE = "Europe/London"
 BOOKINGS = "/api/v1/bookings"
@@ -58,22 +54,6 @@ def stored_counts() -> tuple[int, int, int]:
     )
 
 
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """The SQL statements run inside the block (transaction control left out)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def stored_booking(booking_id: int) -> Booking:
     db.session.rollback()
     return db.session.get(Booking, booking_id)
@@ -86,22 +66,12 @@ class Caller:
 
 
 @pytest.fixture
-def caller(hub, make_hub, make_user, make_manager, make_token):
-    """caller("member" | "staff" | "manager" | "manager of another hub" | "admin") -> Caller."""
+def caller(hub, people, make_user, make_token):
+    """caller("member" | "staff" | "manager" | "manager of another hub" | "admin") -> Caller.
+    Each "member" is someone new (``user_fields`` fill in who); the others are the people fixture's."""
 
     def make(who: str = "member", **user_fields) -> Caller:
-        if who == "member":
-            user = make_user(**user_fields)
-        elif who == "staff":
-            user = make_manager(hub, Role.STAFF, **user_fields)
-        elif who == "manager":
-            user = make_manager(hub, **user_fields)
-        elif who == "manager of another hub":
-            user = make_manager(make_hub(), **user_fields)
-        elif who == "admin":
-            user = make_user(is_admin=True, **user_fields)
-        else:
-            raise ValueError(who)
+        user = make_user(**user_fields) if who == "member" else someone(people, who)
         return Caller(user, bearer(make_token(user)))
 
     return make

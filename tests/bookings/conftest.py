@@ -32,8 +32,9 @@ def desks(hub, make_space):
 
 
 @pytest.fixture
-def member(make_user):
-    return make_user(email="member@example.org", name="Mary Member")
+def member(people):
+    """Mary Member, member@example.org: the people fixture's member."""
+    return people.member
 
 
 @pytest.fixture

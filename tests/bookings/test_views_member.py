@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.bookings.policy import policy_row_for
 from coworking.extensions import db
-from coworking.hubs.roles import Role
 from coworking.hubs.services import add_closure
 from coworking.mail import OutboxMessage
 from coworking.timezones import local_today, utc_to_local
@@ -86,18 +85,11 @@ MEMBER_PAGES = (
 
 
 @pytest.fixture
-def login_as(auth, hub, member, make_hub, make_manager, make_user):
+def login_as(auth, people):
     def login(who: str):
-        people = {
-            "member": lambda: member,
-            "other_manager": lambda: make_manager(make_hub("away", "Away Hub"), email="away@example.org"),
-            "staff": lambda: make_manager(hub, Role.STAFF, email="staff@example.org", name="Stan Staff"),
-            "manager": lambda: make_manager(hub, email="manager@example.org", name="Mona Manager"),
-            "admin": lambda: make_user(email="admin@example.org", name="Ada Admin", is_admin=True),
-        }
-        if who == "anonymous":
+        person = people[who]
+        if person is None:
             return None
-        person = people[who]()
         assert auth.login(person).status_code == 302
         fresh_snapshot()
         return person

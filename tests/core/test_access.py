@@ -2,7 +2,8 @@
 
 The test walks ``app.url_map``: a route missing from ACCESS fails, so no future route can
 forget its access rule. Each declared route is then requested as an anonymous visitor, a
-member, a manager of another hub, a manager of this hub and a network admin.
+member, a manager of another hub, staff and a manager of this hub, and a network admin (the
+people fixture's).
 
 Outcomes: ``ok`` (allowed: anything but 401/403/404 or a bounce to the login page), ``login``
 (anonymous: redirected to log in, or 401 from the API), ``deny`` (403), ``hidden`` (404: the
@@ -18,27 +19,30 @@ from coworking.accounts.services import create_api_token
 from coworking.bookings.recurrence import Recurrence
 from coworking.bookings.services import book_series, book_space
 from coworking.extensions import db
-from coworking.hubs.roles import Role, grant_role
 from coworking.hubs.services import add_closure
 from coworking.timezones import combine_local
-from tests.conftest import Auth, post_form
+from tests.conftest import EVERYONE, Auth, post_form
 
-ROLES = ("anonymous", "member", "other_manager", "manager", "admin")
+ROLES = EVERYONE  # anonymous, member, other_manager, staff, manager, admin
 
 
-def rule(anonymous="login", member="ok", other_manager="ok", manager="ok", admin="ok") -> dict:
-    return dict(anonymous=anonymous, member=member, other_manager=other_manager, manager=manager, admin=admin)
+def rule(anonymous="login", member="ok", other_manager="ok", staff="ok", manager="ok", admin="ok") -> dict:
+    return dict(anonymous=anonymous, member=member, other_manager=other_manager, staff=staff, manager=manager, admin=admin)
 
 
 PUBLIC = rule(anonymous="ok")
 ANONYMOUS_ONLY = PUBLIC  # login, sign-up and reset pages are open to everyone
 MEMBER = rule()
-MANAGER = rule(member="deny", other_manager="deny")
-ADMIN = rule(member="deny", other_manager="deny", manager="deny")
-# Something that belongs to the member (their booking): others neither see nor learn it exists.
+# Managers of this hub (and network admins): its staff are refused too.
+MANAGER = rule(member="deny", other_manager="deny", staff="deny")
+# The hub's team: its staff and managers (and network admins).
+STAFF = rule(member="deny", other_manager="deny")
+ADMIN = rule(member="deny", other_manager="deny", staff="deny", manager="deny")
+# Something of the member's in this hub (their booking): the hub's team and network admins act on
+# it too; anyone else neither sees it nor learns it exists.
 OWNER = rule(other_manager="hidden")
 # Personal to the member (their API tokens): not even a network admin touches them.
-PERSONAL = rule(other_manager="hidden", manager="hidden", admin="hidden")
+PERSONAL = rule(other_manager="hidden", staff="hidden", manager="hidden", admin="hidden")
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,6 @@ declare("hubs.spaces", "GET", "/hubs/{hub}/spaces", MANAGER)
 declare("hubs.delete_closure", "POST", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
 
 # bookings
-STAFF = MANAGER  # manager or staff of this hub, or admin
 declare("bookings.start", "GET", "/book", MEMBER)
 declare("bookings.grid", "GET", "/hubs/{hub}/book", MEMBER)
 for endpoint, path in (
@@ -120,8 +123,9 @@ for endpoint, path in (
     ("bookings.export_csv", "/hubs/{hub}/bookings.csv"),
 ):
     declare(endpoint, "GET", path, STAFF)
+declare("bookings.new_block", "GET", "/hubs/{hub}/blocks/new", STAFF)
+declare("bookings.new_block", "POST", "/hubs/{hub}/blocks/new", STAFF)
 for endpoint, path in (
-    ("bookings.new_block", "/hubs/{hub}/blocks/new"),
     ("bookings.rules", "/hubs/{hub}/booking-rules"),
     ("bookings.space_rules", "/hubs/{hub}/spaces/{space}/booking-rules"),
 ):
@@ -129,7 +133,7 @@ for endpoint, path in (
     declare(endpoint, "POST", path, MANAGER)
 
 # calendar feeds
-HIDDEN = rule(anonymous="hidden", member="hidden", other_manager="hidden", manager="hidden", admin="hidden")
+HIDDEN = rule(anonymous="hidden", member="hidden", other_manager="hidden", staff="hidden", manager="hidden", admin="hidden")
 declare("feeds.private_feed", "GET", "/feeds/no-such-link.ics", HIDDEN)
 declare("feeds.public_space_feed", "GET", "/feeds/spaces/{space}.ics", HIDDEN)  # the space is not public
 declare("feeds.hub_closures_feed", "GET", "/feeds/hubs/{hub}/closures.ics", PUBLIC)
@@ -187,42 +191,42 @@ def test_no_declaration_is_stale(app):
 
 
 @pytest.fixture
-def world(make_hub, make_space, make_user, make_manager):
-    """Hub 'here' with a space and a closure; hub 'there'; one user per role, with API tokens."""
+def hub(make_hub):
+    return make_hub(slug="here")
+
+
+@pytest.fixture
+def world(hub, people, make_hub, make_space):
+    """Hub 'here' with a space, a closure, a booking and a series of the member's; hub 'there'
+    with a space; everyone of the people fixture, with API tokens."""
     from datetime import date, time, timedelta
 
-    here, there = make_hub(slug="here"), make_hub(slug="there")
+    there = make_hub(slug="there")
     next_monday = date.today() + timedelta(days=7 - date.today().weekday() + 7)
-    space = make_space(here, "room", "Room A")
+    space = make_space(hub, "room", "Room A")
     other_space = make_space(there, "room", "Room B")
-    closure = add_closure(here, date.today() + timedelta(days=30), date.today() + timedelta(days=31), "Works")
-    people = {
-        "member": make_user(email="member@example.org"),
-        "other_manager": make_manager(there, email="other@example.org"),
-        "manager": make_manager(here, email="manager@example.org"),
-        "admin": make_user(email="admin@example.org", is_admin=True),
-    }
-    staff_member = make_user(email="staff@example.org")
-    grant_role(staff_member, here, Role.STAFF)
-    member_token, _ = create_api_token(people["member"], "member's token")
+    closure = add_closure(hub, date.today() + timedelta(days=30), date.today() + timedelta(days=31), "Works")
+    everyone = {who: person for who, person in people.everyone().items() if person is not None}
+    member = people.member
+    member_token, _ = create_api_token(member, "member's token")
     booking = book_space(
         space,
-        people["member"],
-        combine_local(next_monday, time(10, 0), here.timezone),
-        combine_local(next_monday, time(11, 0), here.timezone),
-        booked_by=people["member"],
+        member,
+        combine_local(next_monday, time(10, 0), hub.timezone),
+        combine_local(next_monday, time(11, 0), hub.timezone),
+        booked_by=member,
     )
     series, _ = book_series(
-        space, people["member"], Recurrence("weekly", next_monday, weekdays=(1,), count=2),
-        time(14, 0), time(15, 0), booked_by=people["member"],
+        space, member, Recurrence("weekly", next_monday, weekdays=(1,), count=2),
+        time(14, 0), time(15, 0), booked_by=member,
     )
-    tokens = {name: create_api_token(user, "access test")[1] for name, user in people.items()}
+    tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
     db.session.commit()
     return {
-        "people": people,
+        "people": everyone,
         "tokens": tokens,
         "values": {
-            "hub": here.slug,
+            "hub": hub.slug,
             "space": space.id,
             "other_space": other_space.id,
             "closure": closure.id,
@@ -230,7 +234,7 @@ def world(make_hub, make_space, make_user, make_manager):
             "booking": booking.id,
             "series": series.id,
             "day": next_monday.isoformat(),
-            "user": staff_member.id,
+            "user": people.staff.id,
             "reset": "no-such-reset-token",
         },
     }

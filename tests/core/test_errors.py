@@ -7,6 +7,7 @@ from flask import abort
 
 from coworking.accounts.models import User
 from coworking.accounts.services import create_user, find_user_by_email
+from coworking.errors import DomainError
 from coworking.extensions import db
 from tests.conftest import PASSWORD, bearer
 
@@ -50,6 +51,13 @@ def failing_app(fresh_app):
     def forbidden():
         abort(403)
 
+    def write_then_refuse():
+        create_user("half-made@example.org", "Half Made", PASSWORD)
+        raise DomainError("That desk is already booked.", "space_id", status=409, rules=["no_overlap"])
+
+    def refuse_with_defaults():
+        raise DomainError("Not possible today.")
+
     @app.after_request
     def look_at_the_session(response):
         # Runs after the error handler, in the same request: was the write undone?
@@ -59,6 +67,8 @@ def failing_app(fresh_app):
     for prefix in ("", "/api/v1"):
         app.add_url_rule(f"{prefix}/test/fail", f"test_fail{prefix}", write_then_fail)
         app.add_url_rule(f"{prefix}/test/forbidden", f"test_forbidden{prefix}", forbidden)
+        app.add_url_rule(f"{prefix}/test/refuse", f"test_refuse{prefix}", write_then_refuse)
+        app.add_url_rule(f"{prefix}/test/refuse-plainly", f"test_refuse_plainly{prefix}", refuse_with_defaults)
     return app
 
 
@@ -110,6 +120,35 @@ def test_a_crash_in_the_api_is_a_json_500_and_its_writes_are_undone(failing_app,
     assert "something broke" not in error["message"]
     assert failing_app.seen_after_failure == {"user_in_session": False}
     assert find_user_by_email("half-made@example.org") is None
+
+
+def test_a_refusal_no_view_caught_is_json_under_the_api_with_its_status_field_and_details(failing_app, failing_client, api_headers):
+    response = failing_client.get("/api/v1/test/refuse", headers=api_headers)
+
+    error = assert_json_error(response, 409, "conflict")
+    assert error == {
+        "code": "conflict",
+        "message": "That desk is already booked.",
+        "fields": {"space_id": "That desk is already booked."},
+        "rules": ["no_overlap"],
+    }
+    assert failing_app.seen_after_failure == {"user_in_session": False}
+    assert find_user_by_email("half-made@example.org") is None
+
+
+def test_a_refusal_without_status_or_field_is_a_422_about_the_whole_request(failing_app, failing_client, api_headers):
+    error = assert_json_error(failing_client.get("/api/v1/test/refuse-plainly", headers=api_headers), 422, "validation_error")
+    assert (error["message"], error["fields"]) == ("Not possible today.", {})
+
+
+def test_a_refusal_no_view_caught_is_an_error_page_with_its_status(failing_app, failing_client):
+    response = failing_client.get("/test/refuse")
+
+    assert_html_error_page(response, 409, "Not possible")
+    assert "That desk is already booked." in response.get_data(as_text=True)
+    assert failing_app.seen_after_failure == {"user_in_session": False}
+    assert find_user_by_email("half-made@example.org") is None
+    assert_html_error_page(failing_client.get("/test/refuse-plainly"), 422, "Not possible")
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused_with_a_page(client, make_user):

@@ -1,4 +1,6 @@
-"""Models and migrations must agree, on every database."""
+"""Models and migrations must agree, on every database; and each database holds, from the
+migrations, its own last line of defence against double bookings (which the models cannot show)."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -12,8 +14,26 @@ def test_migrations_match_the_models(app):
     assert differences == []
 
 
-def test_postgres_has_btree_gist_for_the_booking_constraint(app):
-    if db.engine.dialect.name != "postgresql":
-        return
+def only_on(dialect: str, reason: str) -> None:
+    if db.engine.dialect.name != dialect:
+        pytest.skip(reason)
+
+
+def test_postgres_has_btree_gist_and_the_exclusion_constraint(app):
+    only_on("postgresql", "btree_gist and EXCLUDE constraints are PostgreSQL's; SQLite's triggers are tested below")
     installed = db.session.scalar(db.text("select count(*) from pg_extension where extname = 'btree_gist'"))
+    constraints = db.session.scalars(
+        db.text("select conname from pg_constraint where conrelid = 'bookings'::regclass and contype in ('x', 'c')")
+    )
     assert installed == 1
+    assert {"ex_bookings_no_overlap", "ck_bookings_span_at_most_25_hours"} <= set(constraints)
+
+
+def test_sqlite_has_the_bounded_overlap_triggers(app):
+    only_on("sqlite", "SQLite guards bookings with triggers; PostgreSQL's constraint is tested above")
+    triggers = dict(
+        db.session.execute(db.text("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'bookings'")).all()
+    )
+    for name in ("bookings_no_overlap_insert", "bookings_no_overlap_update"):
+        sql = triggers[name]
+        assert "booking_overlap" in sql and "booking_too_long" in sql  # 0004's bounded version

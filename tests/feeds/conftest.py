@@ -1,41 +1,42 @@
-"""Feed fixtures: the bookings fixtures (hub "here", a room, desks, a member), a manager, links
+"""Feed fixtures: the bookings fixtures (hub "here", a room, desks, a member), its team, links
 to each kind of feed, and helpers that parse a feed back and expand it with a second library."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
 from icalendar import Calendar
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from coworking.extensions import db
 from coworking.feeds.definitions import feed_window
 from coworking.feeds.models import FeedKind
 from coworking.feeds.tokens import get_or_create_token, raw_token
-from coworking.hubs.roles import Role
 from coworking.timezones import combine_local
 from coworking.types import utcnow
 from tests.bookings.conftest import *  # noqa: F403  (hub "here", room, desks, member, book ...)
 
 
+# The people fixture's, by name (tests ask for them with request.getfixturevalue(who)).
 @pytest.fixture
-def manager(hub, make_manager):
-    return make_manager(hub, email="manager@example.org", name="Maggie Manager")
-
-
-@pytest.fixture
-def staff(hub, make_manager):
-    return make_manager(hub, Role.STAFF, email="staff@example.org", name="Sam Staff")
+def manager(people):
+    return people.manager
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(email="admin@example.org", name="Ada Admin", is_admin=True)
+def staff(people):
+    return people.staff
+
+
+@pytest.fixture
+def other_manager(people):
+    return people.other_manager
+
+
+@pytest.fixture
+def admin(people):
+    return people.admin
 
 
 @pytest.fixture
@@ -65,21 +66,6 @@ def feed_path(app):
         return f"/feeds/{raw}.ics"
 
     return make
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """The SQL statements run inside the block, on any engine (polls may use their own)."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
 
 def local(day: date, hhmm: str, zone_name: str) -> datetime:

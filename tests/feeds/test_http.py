@@ -14,7 +14,8 @@ from coworking.feeds import cache
 from coworking.feeds.definitions import FeedWindow, feed_window, member_feed
 from coworking.feeds.models import FeedCache, FeedToken
 from coworking.feeds.versions import FeedVersion, feed_version
-from tests.feeds.conftest import counted_statements, local, today_utc
+from tests.conftest import counted_statements
+from tests.feeds.conftest import local, today_utc
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_if_none_match_gets_a_304_without_building_the_calendar(client, feed_pat
     monkeypatch.setattr(PreparedRead, "first", counted)
     path = feed_path(member)
     etag = client.get(path).headers["ETag"]
-    with counted_statements() as seen:
+    with counted_statements(transaction_control=True) as seen:
         response = client.get(path, headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert response.data == b""
@@ -100,7 +101,7 @@ def test_the_body_is_built_once_per_change_not_per_request(client, feed_path, me
     first = client.get(path)
     row = cache_row(f"member:{member.id}")
     built_at, etag = row.built_at, row.etag
-    with counted_statements() as seen:
+    with counted_statements(transaction_control=True) as seen:
         second = client.get(path)
     assert second.data == first.data
     assert cache_row(f"member:{member.id}").built_at == built_at

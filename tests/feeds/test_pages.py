@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from coworking.extensions import db
 from coworking.feeds.models import FeedToken
 from coworking.hubs.models import Space
-from tests.conftest import post_form
-from tests.feeds.conftest import counted_statements
+from tests.conftest import counted_statements, post_form
 
 LINK_VALUE = re.compile(r'<input type="text" id="([^"]+)" value="([^"]+)" readonly')
 
@@ -96,11 +95,6 @@ def test_reset_needs_the_forms_csrf_token(client, auth, member):
 
 
 # --- a hub's feeds page ---------------------------------------------------------------------
-
-@pytest.fixture
-def other_manager(make_hub, make_manager):
-    return make_manager(make_hub(slug="there"), email="other-manager@example.org")
-
 
 @pytest.mark.parametrize(
     "who, status",

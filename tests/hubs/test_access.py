@@ -41,7 +41,7 @@ def expect(response, expected) -> None:
 
 @pytest.fixture
 def home_space(cast, make_space):
-    return make_space(cast.home, "room", "Board Room")
+    return make_space(cast.hub, "room", "Board Room")
 
 
 @pytest.mark.parametrize(("path", "who", "expected"), [(p, w, e[w]) for p, e in PAGES for w in PEOPLE])
@@ -84,7 +84,7 @@ def test_who_may_remove_a_closure(client, login_as, cast, make_hub, who, expecte
     from coworking.extensions import db
     from coworking.hubs.services import add_closure
 
-    closure = add_closure(cast.home, date(2030, 12, 25), date(2030, 12, 26), "Christmas")
+    closure = add_closure(cast.hub, date(2030, 12, 25), date(2030, 12, 26), "Christmas")
     db.session.commit()
     login_as(who)
     response = post_form(client, f"/hubs/home/closures/{closure.id}/delete")

@@ -37,7 +37,7 @@ def test_the_edit_page_shows_the_hub_as_stored_with_time_zone_suggestions(client
 def test_a_manager_edits_the_hub_details(client, cast, as_manager):
     response = post_form(client, "/hubs/home/edit", DETAILS)
     assert response.status_code == 302
-    hub = stored_row(Hub, cast.home.id)
+    hub = stored_row(Hub, cast.hub.id)
     assert hub["name"] == "Home Hub Renamed"
     assert hub["address"] == "2 Low Street"
     assert (hub["timezone"], hub["currency"]) == ("Europe/Dublin", "EUR")
@@ -49,12 +49,12 @@ def test_a_manager_edits_the_hub_details(client, cast, as_manager):
 def test_a_lower_case_currency_is_accepted_as_upper_case(client, cast, as_manager):
     # Our choice: ISO 4217 codes are upper-case, so "gbp" can only mean GBP.
     post_form(client, "/hubs/home/edit", {**DETAILS, "currency": "gbp"})
-    assert stored_row(Hub, cast.home.id)["currency"] == "GBP"
+    assert stored_row(Hub, cast.hub.id)["currency"] == "GBP"
 
 
 def test_clearing_the_vat_number_stores_none(client, cast, as_manager):
     post_form(client, "/hubs/home/edit", {**DETAILS, "vat_number": "  "})
-    assert stored_row(Hub, cast.home.id)["vat_number"] is None
+    assert stored_row(Hub, cast.hub.id)["vat_number"] is None
 
 
 @pytest.mark.parametrize(
@@ -73,11 +73,11 @@ def test_clearing_the_vat_number_stores_none(client, cast, as_manager):
     ),
 )
 def test_bad_hub_details_are_refused_beside_the_field_and_nothing_changes(client, cast, as_manager, field, value, message):
-    before = stored_row(Hub, cast.home.id)
+    before = stored_row(Hub, cast.hub.id)
     response = post_form(client, "/hubs/home/edit", {**DETAILS, field: value})
     assert response.status_code == 400
     assert error_beside(response.get_data(as_text=True), field) == message
-    assert stored_row(Hub, cast.home.id) == before
+    assert stored_row(Hub, cast.hub.id) == before
 
 
 def test_a_refused_form_keeps_what_was_typed(client, cast, as_manager):
@@ -118,7 +118,7 @@ def test_the_hours_page_shows_the_stored_hours(client, cast, as_manager):
 def test_a_manager_sets_the_whole_week_in_one_form(client, cast, as_manager):
     response = post_form(client, "/hubs/home/hours", week(saturday__closed=None, saturday__opens_at="10:00", saturday__closes_at="14:00", friday__closed="y"))
     assert response.status_code == 302
-    hours = stored_week(cast.home.id)
+    hours = stored_week(cast.hub.id)
     assert hours[0] == (False, time(9, 0), time(17, 0))
     assert hours[4] == (True, None, None)
     assert hours[5] == (False, time(10, 0), time(14, 0))
@@ -130,7 +130,7 @@ def test_a_manager_sets_the_whole_week_in_one_form(client, cast, as_manager):
 
 def test_times_of_a_closed_day_are_ignored(client, cast, as_manager):
     post_form(client, "/hubs/home/hours", week(monday__closed="y", monday__opens_at="18:00", monday__closes_at="08:00"))
-    assert stored_week(cast.home.id)[0] == (True, None, None)
+    assert stored_week(cast.hub.id)[0] == (True, None, None)
 
 
 @pytest.mark.parametrize(
@@ -145,14 +145,14 @@ def test_times_of_a_closed_day_are_ignored(client, cast, as_manager):
     ),
 )
 def test_bad_hours_are_refused_beside_that_day_and_no_day_is_saved(client, cast, as_manager, changes, field_id, message):
-    before = stored_week(cast.home.id)
+    before = stored_week(cast.hub.id)
     # Monday changes too, validly: it must not be saved either, because Wednesday is wrong.
     response = post_form(client, "/hubs/home/hours", week(monday__opens_at="07:00", **changes))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert error_beside(page, field_id) == message
     assert error_beside(page, "monday-opens_at") is None
-    assert stored_week(cast.home.id) == before
+    assert stored_week(cast.hub.id) == before
 
 
 def test_every_bad_day_is_shown_at_once(client, cast, as_manager):
@@ -169,7 +169,7 @@ def test_every_bad_day_is_shown_at_once(client, cast, as_manager):
 def test_a_manager_adds_a_closure_and_sees_it_listed(client, cast, as_manager):
     response = post_form(client, "/hubs/home/closures", {"starts_on": "2030-12-24", "ends_on": "2030-12-26", "reason": "Christmas"})
     assert response.status_code == 302
-    [closure] = stored_rows(Closure, hub_id=cast.home.id)
+    [closure] = stored_rows(Closure, hub_id=cast.hub.id)
     assert (str(closure["starts_on"]), str(closure["ends_on"]), closure["reason"]) == ("2030-12-24", "2030-12-26", "Christmas")
     page = client.get("/hubs/home/closures").get_data(as_text=True)
     assert "Christmas" in page and "Tue 24 Dec 2030" in page

@@ -24,8 +24,8 @@ def as_manager(login_as):
 
 
 def test_the_space_list_shows_every_space_including_inactive_ones(client, cast, make_space, as_manager):
-    make_space(cast.home, "desk", "Window Desk")
-    make_space(cast.home, "desk", "Broken Desk", active=False)
+    make_space(cast.hub, "desk", "Window Desk")
+    make_space(cast.hub, "desk", "Broken Desk", active=False)
     make_space(cast.away, "desk", "Away Desk")
     page = client.get("/hubs/home/spaces").get_data(as_text=True)
     assert "Window Desk" in page
@@ -37,7 +37,7 @@ def test_a_manager_adds_a_space_with_rates_typed_as_money(client, cast, as_manag
     response = post_form(client, "/hubs/home/spaces/new", NEW_SPACE)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/hubs/home/spaces")
-    [space] = stored_rows(Space, hub_id=cast.home.id)
+    [space] = stored_rows(Space, hub_id=cast.hub.id)
     assert (space["kind"], space["name"], space["capacity"]) == ("room", "Aire Room", 8)
     assert (space["hourly_rate_minor"], space["daily_rate_minor"]) == (1250, 9000)
     assert space["amenities"] == ["screen", "whiteboard"]
@@ -96,7 +96,7 @@ BAD_SPACES = (
 
 @pytest.mark.parametrize(("field", "value", "message"), BAD_SPACES)
 def test_a_bad_new_space_is_refused_beside_the_field_and_not_stored(client, cast, make_space, as_manager, field, value, message):
-    make_space(cast.home, "room", "Board Room")
+    make_space(cast.hub, "room", "Board Room")
     before = stored_rows(Space)
     response = post_form(client, "/hubs/home/spaces/new", {**NEW_SPACE, field: value})
     assert response.status_code == 400
@@ -106,8 +106,8 @@ def test_a_bad_new_space_is_refused_beside_the_field_and_not_stored(client, cast
 
 @pytest.mark.parametrize(("field", "value", "message"), BAD_SPACES)
 def test_a_bad_edit_is_refused_beside_the_field_and_the_space_is_unchanged(client, cast, make_space, as_manager, field, value, message):
-    make_space(cast.home, "room", "Board Room")
-    space = make_space(cast.home, "room", "Aire Room", capacity=8, hourly_rate_minor=1250, daily_rate_minor=9000)
+    make_space(cast.hub, "room", "Board Room")
+    space = make_space(cast.hub, "room", "Aire Room", capacity=8, hourly_rate_minor=1250, daily_rate_minor=9000)
     before = stored_row(Space, space.id)
     response = post_form(client, f"/hubs/home/spaces/{space.id}/edit", {**NEW_SPACE, "name": "Renamed Room", field: value})
     assert response.status_code == 400
@@ -121,7 +121,7 @@ def test_a_space_name_used_in_another_hub_is_fine(client, cast, make_space, as_m
 
 
 def test_a_manager_edits_a_space_and_can_make_it_inactive(client, cast, make_space, as_manager):
-    space = make_space(cast.home, "desk", "Desk 1", amenities=["monitor"])
+    space = make_space(cast.hub, "desk", "Desk 1", amenities=["monitor"])
     response = post_form(
         client,
         f"/hubs/home/spaces/{space.id}/edit",
@@ -137,7 +137,7 @@ def test_a_manager_edits_a_space_and_can_make_it_inactive(client, cast, make_spa
 
 
 def test_keeping_a_space_s_own_name_is_not_a_duplicate(client, cast, make_space, as_manager):
-    space = make_space(cast.home, "room", "Aire Room")
+    space = make_space(cast.hub, "room", "Aire Room")
     response = post_form(client, f"/hubs/home/spaces/{space.id}/edit", NEW_SPACE)
     assert response.status_code == 302
     assert stored_row(Space, space.id)["hourly_rate_minor"] == 1250
