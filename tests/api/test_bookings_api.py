@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from coworking.bookings.models import Booking, BookingSeries
-from coworking.bookings.services import book_space
+from coworking.bookings.operations import book_space
 from coworking.extensions import db
 from coworking.hubs.roles import Role
 from coworking.timezones import combine_local, local_today

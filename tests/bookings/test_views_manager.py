@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from coworking.bookings.models import Booking, BookingPolicy
+from coworking.bookings.operations import book_space
 from coworking.bookings.policy import effective_policy, policy_row_for
-from coworking.bookings.services import book_space
 from coworking.extensions import db
 from coworking.hubs.roles import Role
 from coworking.mail import OutboxMessage
