@@ -67,10 +67,11 @@ from coworking.bookings.policy import (
 from coworking.bookings.queries import attach_people, list_hub_bookings, list_member_bookings, overlapping
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
 from coworking.bookings.rules import desk_windows
+from coworking.errors import DomainError
 from coworking.extensions import db
 from coworking.forms import add_error, show_refusal
 from coworking.hubs import services as hub_services
-from coworking.hubs.loaders import hub_or_404, managed_hub, staff_hub
+from coworking.hubs.loaders import hub_or_404, managed_hub, space_or_404, staff_hub
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import (
     NonexistentLocalTime,
@@ -113,9 +114,10 @@ def form_status(form, status: int | None = None) -> int:
     return 400 if request.method == "POST" else 200
 
 
-def show_booking_refusal(form, refusal: BookingError) -> None:
+def show_booking_refusal(form, refusal: DomainError) -> None:
     """Broken rules one by one above the form (a page lists every rule broken); any other
-    refusal, or a rule about one field, beside its field."""
+    refusal (a booking's, or one from a receiver of its events), or a rule about one field,
+    beside its field."""
     if isinstance(refusal, BookingRulesBroken) and refusal.field not in form:
         for problem in refusal.problems:
             add_error(form, None, problem)
@@ -268,7 +270,7 @@ def submit_booking(form, book) -> tuple[Booking | None, int]:
     try:
         with unit_of_work():
             booking = book()
-    except BookingError as refusal:
+    except DomainError as refusal:
         show_booking_refusal(form, refusal)
         return None, refusal.status
     return booking, 201
@@ -411,7 +413,7 @@ def book_series(slug: str):
             except SeriesHasConflicts as refusal:
                 add_error(form, None, refusal.message)
                 preview, status = refusal.preview, 409
-            except BookingError as refusal:
+            except DomainError as refusal:
                 show_booking_refusal(form, refusal)
                 status = refusal.status
     return page(
@@ -510,7 +512,7 @@ def cancel(booking_id: int):
     except NotCancellable as refusal:
         flash(refusal.message, "error")
         return render_show(booking, form, refusal.status)
-    except BookingError as refusal:
+    except DomainError as refusal:
         show_booking_refusal(form, refusal)
         return render_show(booking, form, refusal.status)
     flash("Cancelled." if count == 1 else f"Cancelled {count} bookings.", "success")
@@ -651,7 +653,7 @@ def new_block(slug: str):
                 clashes = overlapping([space.id], starts_at, ends_at)
                 attach_people(clashes)
                 status = conflict.status
-            except BookingError as refusal:
+            except DomainError as refusal:
                 show_booking_refusal(form, refusal)
                 status = refusal.status
             else:
@@ -703,8 +705,6 @@ def rules(slug: str):
 @login_required
 def space_rules(slug: str, space_id: int):
     hub = managed_hub(slug)
-    space = hub_services.get_space_in_hub(hub, space_id)
-    if space is None:
-        abort(404)
+    space = space_or_404(hub, space_id)
     form = SpacePolicyForm(obj=policy_rows(hub).get(space.id))
     return rules_page(hub, form, lambda: policy_row_for(hub, space), hub_policy(hub), space)
