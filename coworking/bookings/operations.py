@@ -45,7 +45,7 @@ def member_to_book_for(by: User, hub: Hub, email: str | None) -> User:
     if not email:
         return by
     if not by.works_at(hub):
-        raise NotAllowed("Only the hub's managers and staff can book for someone else.", "member_email")
+        raise _not_for_others()
     member = find_user_by_email(email)
     if member is None:
         raise BookingError("No account uses this email; ask them to sign up first.", "member_email", status=422)
@@ -55,7 +55,11 @@ def member_to_book_for(by: User, hub: Hub, email: str | None) -> User:
 def check_may_book_for(member: User, by: User, hub: Hub) -> None:
     """Only the hub's managers and staff book for someone else (NotAllowed, on ``member_email``)."""
     if member.id != by.id and not by.works_at(hub):
-        raise NotAllowed("Only the hub's managers and staff can book for someone else.", "member_email")
+        raise _not_for_others()
+
+
+def _not_for_others() -> NotAllowed:
+    return NotAllowed("Only the hub's managers and staff can book for someone else.", "member_email")
 
 
 def check_may_override(by: User, hub: Hub, override: bool) -> bool:
