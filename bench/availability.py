@@ -1,7 +1,7 @@
 """Availability of one hub-day in-process (200 spaces; 10,000 then 100,000 bookings), with its query plan.
 
-``services.availability(hub, day)`` is what the grid page and the availability API call. Each
-call gets a fresh session (as a request does) and the hub loaded before the clock starts; the
+``coworking.bookings.availability.availability(hub, day)`` is what the grid page and the
+availability API call. Each call gets a fresh session (as a request does) and the hub loaded before the clock starts; the
 call itself loads the spaces, the day's bookings, the opening hours and the closures. Days are
 weekdays drawn at random: from the few weeks the 10,000 bookings cover (measured at both sizes,
 so only the table's size differs), and, at 100,000, from the whole year.
@@ -25,7 +25,7 @@ from bench.seeding import (
     insert_bookings,
     remove_bench_data,
 )
-from coworking.bookings import services
+from coworking.bookings.availability import availability
 from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.timezones import utc_to_local
@@ -81,11 +81,11 @@ def measure(data: BenchData, days: list[date], context: str) -> list[Timing]:
     rng = random.Random(len(days))
     hub_id = data.hub_ids[MAIN_HUB]
     for day in rng.choices(days, k=WARMUP_CALLS):
-        services.availability(fresh_hub(hub_id), day)
+        availability(fresh_hub(hub_id), day)
     calls, bookings_seen = [], 0
     for day in rng.choices(days, k=CALLS):
         hub = fresh_hub(hub_id)
-        call = timed(services.availability, hub, day)
+        call = timed(availability, hub, day)
         calls.append(call)
         bookings_seen += sum(len(space_day.bookings) for space_day in call.result.spaces)
         assert len(call.result.spaces) == len(data.space_ids(MAIN_HUB))
@@ -115,7 +115,7 @@ def plan_note(data: BenchData, day: date, size: int) -> Note:
     """The database's plan for the exact bookings query availability() sends."""
     hub = fresh_hub(data.hub_ids[MAIN_HUB])
     with captured_statements() as statements:
-        services.availability(hub, day)
+        availability(hub, day)
     statement, parameters = next((s, p) for s, p in statements if "FROM bookings" in s)
     dialect = db.engine.dialect.name
     explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "

@@ -1,6 +1,6 @@
 """Booking creation in-process, one after another, each as a request makes it: load, book, commit.
 
-Every booking is ``services.book_space`` for an hour of one of 20 rooms, for one of 100 members
+Every booking is ``operations.book_space`` for an hour of one of 20 rooms, for one of 100 members
 (each well under the hub's limit of active bookings), on the coming weekdays, with a fresh
 session, the space and the member loaded, and a commit, as the booking page and the API do.
 The rules, the insert (whose constraint or trigger is the overlap check) and the confirmation
@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from bench.common import Bench, Note, Timing, progress, timed
 from bench.seeding import create_bench_hubs, remove_bench_data
 from coworking.accounts.models import User
-from coworking.bookings import services
+from coworking.bookings.operations import book_space
 from coworking.extensions import db
 from coworking.hubs.models import Space
 from coworking.timezones import combine_local, local_today
@@ -30,13 +30,13 @@ PROFILED = 200
 # Where a booking's time goes: (label, function as cProfile names it).
 PARTS = (
     ("load the space and the member", ("booking_create.py", "load")),
-    ("book_space", ("services.py", "book_space")),
-    ("  the rules' inputs (_attempt)", ("services.py", "_attempt")),
-    ("    active_booking_count", ("services.py", "active_booking_count")),
+    ("book_space", ("operations.py", "book_space")),
+    ("  the rules' inputs (attempt_for)", ("operations.py", "attempt_for")),
+    ("    active_booking_count", ("queries.py", "active_booking_count")),
     ("  the rules themselves (broken_rules)", ("rules.py", "broken_rules")),
-    ("  price_for", ("services.py", "price_for")),
-    ("  insert in a savepoint, the overlap check (_insert)", ("services.py", "_insert")),
-    ("  confirmation email (_queue_confirmation)", ("services.py", "_queue_confirmation")),
+    ("  price_for", ("pricing.py", "price_for")),
+    ("  insert in a savepoint, the overlap check (insert_booking)", ("operations.py", "insert_booking")),
+    ("  confirmation email (queue_confirmation)", ("notifications.py", "queue_confirmation")),
     ("    the .ics (booking_ics)", ("ical.py", "booking_ics")),
     ("effective_policy, every call", ("policy.py", "effective_policy")),
     ("commit", ("booking_create.py", "commit")),
@@ -92,7 +92,7 @@ def hour_slots(zone_name: str, space_ids: list[int]) -> Iterator[tuple[int, date
 def book_as_a_request(space_id: int, starts_at: datetime, ends_at: datetime, member_id: int) -> None:
     db.session.remove()
     space, member = load(space_id, member_id)
-    services.book_space(space, member, starts_at, ends_at, booked_by=member)
+    book_space(space, member, starts_at, ends_at, booked_by=member)
     commit()
 
 

@@ -292,26 +292,15 @@ def feed_header(name: str, events: list[FeedEvent], *, first_date: date, last_da
     return calendar
 
 
-def booking_ics(booking, base_url: str | None = None, *, link: str | None = None) -> bytes:
+def booking_ics(booking, *, link: str | None = None) -> bytes:
     """A one-off calendar file for one booking (the email attachment, the download).
 
     Outlook imports it as one event: METHOD:PUBLISH, a VTIMEZONE of a few weeks around the
-    booking, and (given ``link``) a link to manage the booking in the description.
-
-    :param link: the booking's page, absolute (``external_url("bookings.show", booking_id=...)``).
-    :param base_url: deprecated, the old way: ``BASE_URL``, to which the page's path is joined by
-        hand. Pass ``link`` instead; given both, ``link`` wins.
+    booking, and (given ``link``, absolute: the booking's page) a link to manage the booking in
+    the description.
     """
-    if link is None and base_url:
-        link = _booking_page_joined_by_hand(booking, base_url)
     event = booking_feed_event(booking, description=f"Manage this booking: {link}" if link else "")
     return _with_events(one_off_head(booking.hub.timezone, booking.starts_at.date()), [event_ical(event)])
-
-
-def _booking_page_joined_by_hand(booking, base_url: str) -> str:
-    # Kept only while a caller still passes BASE_URL rather than the link (the bookings area,
-    # until it passes ``link``): the same text the route gives. Remove it with ``base_url``.
-    return f"{base_url.rstrip('/')}/bookings/{booking.id}"
 
 
 @lru_cache(maxsize=256)

@@ -1,10 +1,11 @@
 """/api/v1: availability, bookings and recurring booking series.
 
 Views are thin: the schemas refuse malformed input (422 naming the field), then load or 404,
-check or 403, call one bookings service and commit once. A booking or series the caller may not
-see is a 404, never a 403, so ids reveal nothing. The services' refusals become JSON errors:
-broken rules 422 (every rule listed), a taken slot or a too-late cancellation 409, a rule
-override by someone who may not 403. Nothing is stored when a request is refused.
+check or 403, and call one bookings service in one unit of work (``unit_of_work``: committed
+once, rolled back on any refusal). A booking or series the caller may not see is a 404, never a
+403, so ids reveal nothing. The services' refusals become JSON errors (``api_error_for``): broken
+rules 422 (every rule listed), a taken slot or a too-late cancellation 409, booking for someone
+else or overriding rules by someone who may not 403. Nothing is stored when a request is refused.
 """
 from __future__ import annotations
 
@@ -18,10 +19,8 @@ from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from coworking.accounts.models import User
-from coworking.accounts.services import find_user_by_email
 from coworking.api.auth import current_api_user
 from coworking.api.booking_schemas import (
     AvailabilityQuerySchema,
@@ -43,15 +42,26 @@ from coworking.api.booking_schemas import (
 )
 from coworking.api.paging import page_of
 from coworking.api.views import load_hub
-from coworking.bookings import services
+from coworking.bookings import series as series_service
+from coworking.bookings.availability import HubDay, availability
+from coworking.bookings.errors import SeriesHasConflicts
 from coworking.bookings.models import Booking, BookingSeries
+from coworking.bookings.operations import (
+    book_any_desk,
+    book_space,
+    cancel_booking,
+    member_to_book_for,
+    move_booking,
+)
+from coworking.bookings.queries import attach_people, list_hub_bookings, list_member_bookings
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
-from coworking.errors import ApiError
+from coworking.bookings.series import Occurrence
+from coworking.errors import ApiError, DomainError, api_error_for
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import get_hub_by_slug
 from coworking.timezones import local_day_bounds, utc_to_local
-from coworking.transactions import ensure_write_lock
+from coworking.transactions import unit_of_work
 from coworking.types import MAX_INTEGER
 
 blp = Blueprint(
@@ -79,39 +89,28 @@ def documents_errors(*statuses: int):
 
 # --- refusals as JSON -----------------------------------------------------------------------
 
-def refusal(error: services.BookingError | RecurrenceError, rules_field: str) -> ApiError:
-    """The JSON error for a service's refusal."""
-    if isinstance(error, RecurrenceError):
-        field = "start_date" if error.field == "starts_on" else error.field
-        return ApiError(422, error.message, {field: error.message} if field else {})
-    if isinstance(error, services.BookingRulesBroken):
-        joined = " ".join(error.problems)
-        return ApiError(422, joined, {rules_field: joined}, rules=list(error.problems))
-    if isinstance(error, services.NotAllowed):
-        return ApiError(403, error.message)
-    return ApiError(error.status, error.message)  # 409: already booked, or too late to cancel
+def json_field(error: DomainError) -> str | None:
+    """The API's name for the field a refusal concerns, where it differs from the form's."""
+    if isinstance(error, RecurrenceError) and error.field == "starts_on":
+        return "start_date"
+    return None
 
 
 @contextmanager
-def refusals_answered(rules_field: str = "rules") -> Iterator[None]:
-    """Roll back on any refusal and answer it as JSON."""
+def refusals_answered() -> Iterator[None]:
+    """A service's refusal answered as JSON (``api_error_for``)."""
     try:
         yield
-    except (services.BookingError, RecurrenceError) as error:
-        db.session.rollback()
-        raise refusal(error, rules_field) from error
-    except Exception:
-        db.session.rollback()
-        raise
+    except DomainError as error:
+        raise api_error_for(error, json_field(error)) from error
 
 
 @contextmanager
-def one_write(rules_field: str = "rules") -> Iterator[None]:
-    """The request's one write transaction: serialised from the first read, committed at the end."""
-    ensure_write_lock(db.session)  # on SQLite the loads, the checks and the write are one transaction
-    with refusals_answered(rules_field):
+def one_write() -> Iterator[None]:
+    """The request's unit of work (its loads, checks and writes serialised on SQLite, committed
+    at the end), with its refusals answered as JSON."""
+    with refusals_answered(), unit_of_work():
         yield
-    db.session.commit()
 
 
 # --- loading and permission -----------------------------------------------------------------
@@ -125,8 +124,9 @@ def visible_booking(booking_id: int, user: User) -> Booking:
 
 
 def visible_series(series_id: int, user: User) -> BookingSeries:
+    """The series if the user may see it (``BookingSeries.can_view``), else 404."""
     series = db.session.get(BookingSeries, series_id) if series_id <= MAX_INTEGER else None
-    if series is None or not (series.member_id == user.id or user.works_at(series.space.hub)):
+    if series is None or not series.can_view(user):
         raise ApiError(404, NO_SUCH_SERIES)
     return series
 
@@ -146,20 +146,6 @@ def hub_named(slug: str) -> Hub:
     return hub
 
 
-def member_to_book_for(values: dict, hub: Hub, user: User) -> User:
-    """The caller, or (for the hub's managers and staff) the member named by ``member_email``."""
-    email = values.get("member_email")
-    if not email:
-        return user
-    if not user.works_at(hub):
-        raise ApiError(403, "Only the hub's managers and staff can book for someone else.")
-    member = find_user_by_email(email)
-    if member is None:
-        message = "No account uses this email; ask them to sign up first."
-        raise ApiError(422, message, {"member_email": message})
-    return member
-
-
 def reloaded(bookings: list[Booking]) -> list[Booking]:
     """The bookings refreshed after the commit in one query (with their members), not one each."""
     if not bookings:
@@ -170,14 +156,6 @@ def reloaded(bookings: list[Booking]) -> list[Booking]:
     return [by_id[booking_id] for booking_id in ids]
 
 
-def attach_members(bookings: list[Booking]) -> None:
-    """Load the members of many bookings in one query, so showing them costs no query each."""
-    ids = {booking.member_id for booking in bookings} - {None}
-    members = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
-    for booking in bookings:
-        set_committed_value(booking, "member", members.get(booking.member_id))
-
-
 # --- availability ---------------------------------------------------------------------------
 
 def local_or_none(instant: datetime | None, zone_name: str) -> datetime | None:
@@ -185,13 +163,13 @@ def local_or_none(instant: datetime | None, zone_name: str) -> datetime | None:
 
 
 def shown_to(user: User, hub: Hub, booking: Booking) -> Booking | BusySlot:
-    """The booking in full for its member and the hub's staff; to anyone else only "busy"."""
-    if booking.is_owned_by(user) or user.works_at(hub):
+    """The booking in full to whom ``Booking.can_view`` allows; to anyone else only "busy"."""
+    if booking.can_view(user):
         return booking
     return BusySlot(utc_to_local(booking.starts_at, hub.timezone), utc_to_local(booking.ends_at, hub.timezone))
 
 
-def availability_body(hub_day: services.HubDay, user: User) -> dict:
+def availability_body(hub_day: HubDay, user: User) -> dict:
     hub, zone_name = hub_day.hub, hub_day.hub.timezone
     return {
         "hub": hub.slug,
@@ -226,9 +204,9 @@ class Availability(MethodView):
         booking for the hub's managers and staff, in full.
         """
         hub, user = load_hub(slug), current_api_user()
-        hub_day = services.availability(hub, query["date"], kind=query.get("kind"))
+        hub_day = availability(hub, query["date"], kind=query.get("kind"))
         if user.works_at(hub):
-            attach_members([booking for space_day in hub_day.spaces for booking in space_day.bookings])
+            attach_people([booking for space_day in hub_day.spaces for booking in space_day.bookings])
         return availability_body(hub_day, user)
 
 
@@ -256,7 +234,7 @@ def roughly(bound: date | datetime | None, days: int) -> datetime | None:
 
 def own_bookings(user: User, starts_from, ends_before) -> list[Booking]:
     """The user's bookings in range, a date meaning that day in each booking's own hub."""
-    candidates = services.list_member_bookings(user, roughly(starts_from, -1), roughly(ends_before, 2))
+    candidates = list_member_bookings(user, roughly(starts_from, -1), roughly(ends_before, 2))
     return [
         booking
         for booking in candidates
@@ -296,7 +274,7 @@ class Bookings(MethodView):
             hub = load_hub(query["hub"])
             if not user.works_at(hub):
                 raise ApiError(403, "Only the hub's managers and staff may list its bookings.")
-            bookings = services.list_hub_bookings(
+            bookings = list_hub_bookings(
                 hub, day_start(starts_from, hub.timezone), day_end(ends_before, hub.timezone), status=query.get("status")
             )
         else:
@@ -331,9 +309,9 @@ def book(values: dict, user: User) -> Booking:
     options = {"booked_by": user, "override_rules": values["override_rules"], "note": values["note"]}
     if "space_id" in values:
         space = space_named(values["space_id"])
-        return services.book_space(space, member_to_book_for(values, space.hub, user), *times, **options)
+        return book_space(space, member_to_book_for(user, space.hub, values.get("member_email")), *times, **options)
     hub = hub_named(values["hub"])
-    return services.book_any_desk(hub, member_to_book_for(values, hub, user), *times, **options)
+    return book_any_desk(hub, member_to_book_for(user, hub, values.get("member_email")), *times, **options)
 
 
 @blp.route("/bookings/<int:booking_id>", endpoint="booking")
@@ -359,7 +337,7 @@ class BookingResource(MethodView):
         user = current_api_user()
         with one_write():
             booking = visible_booking(booking_id, user)
-            services.move_booking(
+            move_booking(
                 booking,
                 changes.get("starts_at", booking.starts_at),
                 changes.get("ends_at", booking.ends_at),
@@ -381,9 +359,9 @@ class BookingResource(MethodView):
         the query) when it is someone else's: the member is emailed it.
         """
         user = current_api_user()
-        with one_write(rules_field="reason"):
+        with one_write():
             booking = visible_booking(booking_id, user)
-            services.cancel_booking(booking, by=user, reason=body.get("reason") or query.get("reason", ""))
+            cancel_booking(booking, by=user, reason=body.get("reason") or query.get("reason", ""))
         return reloaded([booking])[0]
 
 
@@ -398,20 +376,19 @@ def space_in_hub_of(booking: Booking, space_id: int) -> Space:
 # --- series ---------------------------------------------------------------------------------
 
 def recurrence_from(values: dict) -> Recurrence:
-    freq = values["freq"]
-    return Recurrence(
-        freq=freq,
+    return Recurrence.from_choices(
+        freq=values["freq"],
         starts_on=values["start_date"],
         interval=values["interval"],
-        weekdays=tuple(values.get("weekdays") or ()) if freq == "weekly" else (),
-        nth=values.get("nth") if freq == "monthly" else None,
-        weekday=values.get("weekday") if freq == "monthly" else None,
+        weekdays=values.get("weekdays"),
+        nth=values.get("nth"),
+        weekday=values.get("weekday"),
         until=values.get("until"),
         count=values.get("count"),
     )
 
 
-def occurrences_body(occurrences: list[services.Occurrence], zone_name: str) -> list[dict]:
+def occurrences_body(occurrences: list[Occurrence], zone_name: str) -> list[dict]:
     return [
         {
             "date": occurrence.day,
@@ -455,24 +432,24 @@ class BookingSeriesCollection(MethodView):
 
 def series_arguments(values: dict, user: User) -> tuple:
     space = space_named(values["space_id"])
-    member = member_to_book_for(values, space.hub, user)
+    member = member_to_book_for(user, space.hub, values.get("member_email"))
     return space, member, recurrence_from(values), values["start_time"], values["end_time"]
 
 
 def preview(values: dict, user: User):
     with refusals_answered():
         arguments = series_arguments(values, user)
-        occurrences = services.preview_series(*arguments, booked_by=user, override_rules=values["override_rules"])
+        occurrences = series_service.preview_series(*arguments, booked_by=user, override_rules=values["override_rules"])
     return jsonify(SeriesPreviewSchema().dump({"occurrences": occurrences_body(occurrences, arguments[0].hub.timezone)}))
 
 
-def book_series(values: dict, user: User) -> tuple[BookingSeries, list[services.Occurrence]]:
+def book_series(values: dict, user: User) -> tuple[BookingSeries, list[Occurrence]]:
     arguments = series_arguments(values, user)
     try:
-        return services.book_series(
+        return series_service.book_series(
             *arguments, booked_by=user, skip_conflicts=values["skip_conflicts"], override_rules=values["override_rules"]
         )
-    except services.SeriesHasConflicts as conflict:
+    except SeriesHasConflicts as conflict:
         raise ApiError(409, conflict.message, occurrences=OccurrenceSchema(many=True).dump(
             occurrences_body(conflict.preview, arguments[0].hub.timezone)
         )) from conflict
@@ -498,11 +475,11 @@ class OneSeries(MethodView):
         series is someone else's. 409 when a member is past the cancellation cutoff of one of them.
         """
         user = current_api_user()
-        with one_write(rules_field="reason"):
+        with one_write():
             series = visible_series(series_id, user)
             from_booking = booking_of(series, query["from_booking"]) if "from_booking" in query else None
             reason = body.get("reason") or query.get("reason", "")
-            cancelled = services.cancel_series(series, by=user, from_booking=from_booking, reason=reason)
+            cancelled = series_service.cancel_series(series, by=user, from_booking=from_booking, reason=reason)
         return {"cancelled": reloaded(cancelled)}
 
 

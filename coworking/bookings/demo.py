@@ -8,9 +8,13 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from coworking.accounts.models import User
-from coworking.bookings import services
+from coworking.bookings.blocks import block_space
+from coworking.bookings.errors import BookingError
 from coworking.bookings.models import Booking
+from coworking.bookings.opening import day_opening
+from coworking.bookings.operations import book_space, cancel_booking
 from coworking.bookings.recurrence import Recurrence
+from coworking.bookings.series import book_series
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import combine_local, local_today
@@ -27,7 +31,7 @@ def hub_has_bookings(hub: Hub) -> bool:
 def _open_days(hub: Hub, today: date):
     for offset in range(-PAST_DAYS, FUTURE_DAYS + 1):
         day = today + timedelta(days=offset)
-        if hub.hours_on(day.weekday()) is not None and hub.closure_on(day) is None:
+        if not day_opening(hub, day).is_closed:
             yield day
 
 
@@ -36,11 +40,11 @@ def _book(space: Space, member: User, day: date, start: time, end: time, *, by: 
     starts_at = combine_local(day, start, space.hub.timezone)
     ends_at = combine_local(day, end, space.hub.timezone)
     try:
-        return services.book_space(
+        return book_space(
             space, member, starts_at, ends_at, booked_by=by,
             now=starts_at - timedelta(days=1), notify=False,
         )
-    except services.BookingError:
+    except BookingError:
         return None  # a demo clash or rule: skip that one
 
 
@@ -71,7 +75,7 @@ def _seed_series(hub: Hub, rooms: list[Space], member: User, today: date) -> Non
         return
     first_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
     recurrence = Recurrence("weekly", first_tuesday, weekdays=(1,), count=8)
-    services.book_series(
+    book_series(
         rooms[0], member, recurrence, time(8, 0), time(9, 0),
         booked_by=member, skip_conflicts=True,
     )
@@ -86,7 +90,7 @@ def _seed_cancellation(hub: Hub, desks: list[Space], member: User, today: date, 
         for desk in desks:
             booking = _book(desk, member, day, hours.opens_at, hours.closes_at, by=member)
             if booking is not None:
-                services.cancel_booking(booking, by=manager, reason="Desk needed for a community event", notify=False)
+                cancel_booking(booking, by=manager, reason="Desk needed for a community event", notify=False)
                 return
 
 
@@ -99,7 +103,7 @@ def _seed_block(hub: Hub, rooms: list[Space], today: date, manager: User) -> Non
         starts_at = combine_local(day, time(17, 0), hub.timezone)
         ends_at = combine_local(day, hours.closes_at, hub.timezone)
         try:
-            services.block_space(rooms[-1], starts_at, ends_at, "Deep clean and new carpet", by=manager)
+            block_space(rooms[-1], starts_at, ends_at, "Deep clean and new carpet", by=manager)
             return
-        except services.BookingError:
+        except BookingError:
             continue

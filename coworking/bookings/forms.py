@@ -1,4 +1,4 @@
-"""Forms for the booking pages. They parse what was typed; the rules live in bookings/services.py."""
+"""Forms for the booking pages. They parse what was typed; the rules live in rules.py and operations.py."""
 from __future__ import annotations
 
 from datetime import datetime, time

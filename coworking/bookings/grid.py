@@ -89,15 +89,16 @@ def time_choices(first: time, last: time, slot_minutes: int) -> list[time]:
     return choices
 
 
-def describe(booking: Booking | None, viewer_id: int | None, sees_names: bool) -> tuple[str, str]:
-    """(state, words) for a cell. Other members' bookings are only "Busy" unless the viewer
-    works at the hub, who sees names and why a space is blocked."""
+def describe(booking: Booking | None, viewer) -> tuple[str, str]:
+    """(state, words) for a cell. A booking the viewer may not see in full (``Booking.can_view``:
+    not theirs, and they do not work at the hub) is only "Busy", a block only "Unavailable"; the
+    hub's managers and staff see names and why a space is blocked."""
     if booking is None:
         return "free", "Free"
     if booking.is_block:
-        return "blocked", f"Blocked: {booking.note}" if sees_names else "Unavailable"
-    if booking.member_id == viewer_id:
+        return "blocked", f"Blocked: {booking.note}" if booking.can_view(viewer) else "Unavailable"
+    if booking.is_owned_by(viewer):
         return "yours", "Yours"
-    if sees_names:
+    if booking.can_view(viewer):
         return "booked", booking.member.name if booking.member is not None else "Booked"
     return "busy", "Busy"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coworking.extensions import db
@@ -79,7 +80,7 @@ class Booking(db.Model):
         ),
         sa.CheckConstraint("purpose = 'block' or member_id is not null", name="booking_has_member"),
         # The no-overlap guarantee, enforced by PostgreSQL itself. SQLite gets a trigger
-        # (see the migration) and BEGIN IMMEDIATE write transactions (coworking/db.py).
+        # (see the migration) and BEGIN IMMEDIATE write transactions (coworking/transactions.py).
         ExcludeConstraint(
             (sa.Column("space_id"), "="),
             (sa.func.tstzrange(sa.Column("starts_at"), sa.Column("ends_at"), "[)"), "&&"),
@@ -105,10 +106,39 @@ class Booking(db.Model):
         return user is not None and self.member_id == getattr(user, "id", None)
 
     def can_view(self, user) -> bool:
+        """Who sees a booking in full (its page, its member, a block's reason): its member and the
+        hub's managers and staff. To anyone else it is only a busy slot, on the pages and in the API."""
         return self.is_owned_by(user) or (user is not None and user.works_at(self.space.hub))
+
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
 
     def is_past_cutoff(self, now: datetime, cutoff: timedelta) -> bool:
         return now > self.starts_at - cutoff
+
+    @classmethod
+    def during(cls, starts_at: datetime, ends_at: datetime | None = None) -> sa.ColumnElement[bool]:
+        """Rows overlapping [starts_at, ends_at), or still going at ``starts_at`` without ``ends_at``.
+
+        No row spans more than MAX_BOOKING_SPAN, so bounding ``starts_at`` from below lets the
+        (space_id, starts_at) and (member_id, starts_at) indexes answer this without scanning
+        a space's or a member's whole history.
+        """
+        bounds = [cls.starts_at > starts_at - MAX_BOOKING_SPAN, cls.ends_at > starts_at]
+        if ends_at is not None:
+            bounds.insert(0, cls.starts_at < ends_at)
+        return sa.and_(*bounds)
+
+    @hybrid_method
+    def is_upcoming(self, now: datetime) -> bool:
+        """Confirmed and not over yet (under way included): a member's "upcoming" bookings, and
+        what the hub's limit on active bookings counts."""
+        return self.is_confirmed and self.ends_at > now
+
+    @is_upcoming.inplace.expression
+    @classmethod
+    def _is_upcoming_expression(cls, now: datetime) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == BookingStatus.CONFIRMED.value, cls.during(now))
 
     def __repr__(self) -> str:
         return f"<Booking {self.id} space={self.space_id} {self.starts_at:%Y-%m-%d %H:%M}Z {self.status}>"
@@ -132,6 +162,11 @@ class BookingSeries(db.Model):
     bookings: Mapped[list[Booking]] = relationship(back_populates="series", order_by="Booking.starts_at")
     space: Mapped[Space] = relationship()
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
+
+    def can_view(self, user) -> bool:
+        """Its member and the hub's managers and staff see (and may cancel) a series; to anyone
+        else it does not exist."""
+        return user is not None and (self.member_id == user.id or user.works_at(self.space.hub))
 
 
 class BookingPolicy(db.Model):

@@ -6,6 +6,7 @@ from datetime import time, timedelta
 
 import sqlalchemy as sa
 
+from coworking.bookings.errors import PolicyInvalid
 from coworking.bookings.models import BookingPolicy
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
@@ -85,12 +86,6 @@ POLICY_LIMITS = {
     "buffer_minutes": (0, 240),
     "series_horizon_days": (1, 730),
 }
-
-
-class PolicyInvalid(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
 
 
 def policy_problems(values: dict, inherited: Policy) -> dict[str, str]:

@@ -54,6 +54,23 @@ class Recurrence:
         }
 
     @classmethod
+    def from_choices(cls, *, freq: str, starts_on: date, interval: int = 1, weekdays=(), nth: int | None = None, weekday: int | None = None, until: date | None = None, count: int | None = None) -> Recurrence:
+        """The recurrence a booking form or an API request asks for. Weekdays count only for a
+        weekly series and the nth weekday only for a monthly one: a form keeps the others from
+        before its frequency was switched."""
+        monthly = freq == "monthly"
+        return cls(
+            freq=freq,
+            starts_on=starts_on,
+            interval=interval,
+            weekdays=tuple(weekdays or ()) if freq == "weekly" else (),
+            nth=nth if monthly else None,
+            weekday=weekday if monthly else None,
+            until=until,
+            count=count,
+        )
+
+    @classmethod
     def from_json(cls, rule: dict) -> Recurrence:
         """The recurrence a series stored with ``to_json``."""
         return cls(

@@ -2,15 +2,17 @@
 
 Each check looks at one ``Attempt`` and returns a sentence a member understands, or None.
 ``broken_rules`` runs them all, so a refused booking lists every rule it breaks at once.
-Overlap is not a rule here: it is the database's guarantee (see services.book_space).
+Overlap is not a rule here: it is the database's guarantee (see operations.book_space).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from coworking.bookings.models import MAX_BOOKING_SPAN
+from coworking.bookings.opening import DayOpening, day_opening
 from coworking.bookings.policy import Policy
 from coworking.hubs.models import WEEKDAYS, Hub, Space
 from coworking.timezones import local_today, utc_to_local
@@ -41,6 +43,11 @@ class Attempt:
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
+    @cached_property
+    def opening(self) -> DayOpening:
+        """The hub's hours and closures on the local day the booking starts."""
+        return day_opening(self.hub, self.local_start.date())
+
 
 Rule = Callable[[Attempt], "str | None"]
 
@@ -63,8 +70,9 @@ def overlaps(first: tuple[datetime, datetime], second: tuple[datetime, datetime]
 
 
 def desk_windows(hub: Hub, day: date, policy: Policy) -> dict[str, tuple[time, time]]:
-    """The full-day and half-day windows a desk can be booked for on a local day."""
-    hours = hub.hours_on(day.weekday())
+    """The full-day and half-day windows a desk can be booked for on a local day (by its weekly
+    hours: a closure is the rules' business, which say why)."""
+    hours = day_opening(hub, day).hours
     if hours is None:
         return {}
     windows = {"full": (hours.opens_at, hours.closes_at)}
@@ -117,9 +125,9 @@ def space_is_active(attempt: Attempt) -> str | None:
 
 def hub_is_open(attempt: Attempt) -> str | None:
     start, end = attempt.local_start, attempt.local_end
-    hours = attempt.hub.hours_on(start.weekday())
+    hours = attempt.opening.hours
     if hours is None:
-        return f"{attempt.hub.name} is closed on {WEEKDAYS[start.weekday()]}s."
+        return attempt.opening.closed_on_weekday
     opens, closes = hours.opens_at, hours.closes_at
     if start.date() != end.date() or start.time() < opens or end.time() > closes:
         return (
@@ -130,10 +138,9 @@ def hub_is_open(attempt: Attempt) -> str | None:
 
 
 def not_on_closure(attempt: Attempt) -> str | None:
-    day = attempt.local_start.date()
-    closure = attempt.hub.closure_on(day)
+    closure = attempt.opening.closure
     if closure is not None:
-        return f"{attempt.hub.name} is closed on {day:%d %B %Y} ({closure.reason})."
+        return f"{attempt.hub.name} is closed on {attempt.opening.day:%d %B %Y} ({closure.reason})."
     return None
 
 

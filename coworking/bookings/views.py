@@ -1,9 +1,11 @@
 """Booking pages for members (availability, book, my bookings) and managers (day/week, blocks).
 
-Views are thin: load or 404, check permission or 403, validate the form, call a service, commit
-once, flash and redirect. A refused booking is shown again beside its form with the status that
-says why: 400 for a form that doesn't parse, 422 for broken rules, 409 for a taken slot.
-A booking the user may not see is a 404, so ids reveal nothing.
+Views are thin: load or 404, check permission or 403, validate the form, call a service in one
+unit of work (``coworking.transactions.unit_of_work``: committed once, or rolled back), flash and
+redirect. A refused booking is shown again beside its form with the status the API gives it: 422
+for broken rules, 409 for a taken slot, 403 for what the user may not do; 400 for a form that
+doesn't parse, or whose choices name no space or account. A booking the user may not see is a 404,
+so ids reveal nothing.
 """
 from __future__ import annotations
 
@@ -12,15 +14,22 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.attributes import set_committed_value
 
 from coworking.accounts.models import User
-from coworking.accounts.services import find_user_by_email
-from coworking.bookings import grid, services
+from coworking.bookings import grid, series
+from coworking.bookings.availability import HubDay, availability
+from coworking.bookings.blocks import block_space
 from coworking.bookings.csv_export import bookings_csv
+from coworking.bookings.errors import (
+    BookingConflict,
+    BookingError,
+    BookingRulesBroken,
+    NotCancellable,
+    PolicyInvalid,
+    SeriesHasConflicts,
+)
 from coworking.bookings.forms import (
     ANY_DESK,
     BlockForm,
@@ -34,25 +43,36 @@ from coworking.bookings.forms import (
     SeriesForm,
     SpacePolicyForm,
 )
-from coworking.bookings.models import Booking
+from coworking.bookings.models import Booking, BookingStatus
+from coworking.bookings.notifications import calendar_file
+from coworking.bookings.opening import day_opening
+from coworking.bookings.operations import (
+    book_any_desk,
+    book_space,
+    cancel_booking,
+    cancellable_ids,
+    cancellation_refusal,
+    desk_period,
+    desk_policy,
+    member_to_book_for,
+)
 from coworking.bookings.policy import (
     DEFAULT_POLICY,
     Policy,
-    PolicyInvalid,
-    effective_policy,
     hub_policy,
     policy_row_for,
     policy_rows,
     save_policy,
 )
+from coworking.bookings.queries import attach_people, list_hub_bookings, list_member_bookings, overlapping
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
 from coworking.bookings.rules import desk_windows
+from coworking.errors import DomainError
 from coworking.extensions import db
-from coworking.forms import add_error
+from coworking.forms import add_error, show_refusal
 from coworking.hubs import services as hub_services
-from coworking.hubs.loaders import hub_or_404, managed_hub, staff_hub
-from coworking.hubs.models import WEEKDAYS, Hub, Space
-from coworking.ical import booking_ics
+from coworking.hubs.loaders import hub_or_404, managed_hub, space_or_404, staff_hub
+from coworking.hubs.models import Hub, Space
 from coworking.timezones import (
     NonexistentLocalTime,
     combine_local,
@@ -60,6 +80,7 @@ from coworking.timezones import (
     local_today,
     utc_to_local,
 )
+from coworking.transactions import unit_of_work
 from coworking.types import utcnow
 
 bp = Blueprint("bookings", __name__)
@@ -82,16 +103,6 @@ def me() -> User:
     return current_user._get_current_object()
 
 
-def attach_people(bookings: list[Booking], *relations: str) -> None:
-    """Load the members (or bookers) of many bookings in one query instead of one each."""
-    relations = relations or ("member",)
-    ids = {getattr(b, f"{name}_id") for b in bookings for name in relations} - {None}
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
-    for booking in bookings:
-        for name in relations:
-            set_committed_value(booking, name, people.get(getattr(booking, f"{name}_id")))
-
-
 def page(template: str, status: int = 200, **context):
     return render_template(template, **context), status
 
@@ -103,19 +114,21 @@ def form_status(form, status: int | None = None) -> int:
     return 400 if request.method == "POST" else 200
 
 
+def show_booking_refusal(form, refusal: DomainError) -> None:
+    """Broken rules one by one above the form (a page lists every rule broken); any other
+    refusal (a booking's, or one from a receiver of its events), or a rule about one field,
+    beside its field."""
+    if isinstance(refusal, BookingRulesBroken) and refusal.field not in form:
+        for problem in refusal.problems:
+            add_error(form, None, problem)
+    else:
+        show_refusal(form, refusal)
+
+
 # --- days and times -------------------------------------------------------------------------
 
 def requested_day(hub: Hub, value: date | None) -> date:
     return value or local_today(hub.timezone)
-
-
-def closed_message(hub: Hub, day: date) -> str | None:
-    closure = hub.closure_on(day)
-    if closure is not None:
-        return f"{hub.name} is closed on {day:%A %d %B %Y}: {closure.reason}."
-    if hub.hours_on(day.weekday()) is None:
-        return f"{hub.name} is closed on {WEEKDAYS[day.weekday()]}s."
-    return None
 
 
 def day_times(hub: Hub, day: date | None, slot_minutes: int) -> tuple[list[time], list[time]]:
@@ -153,14 +166,14 @@ def chosen_space(form, hub: Hub, kinds: tuple[str, ...]) -> Space | str | None:
     return space
 
 
-def member_for(form, hub: Hub) -> User | None:
-    """Whom the booking is for: yourself, or (for the hub's staff) the member with that email."""
-    if current_user.works_at(hub) and form.member_email.data:
-        member = find_user_by_email(form.member_email.data)
-        if member is None:
-            add_error(form, "member_email", "No account uses this email; ask them to sign up first.")
-        return member
-    return me()
+def member_for(form, hub: Hub) -> tuple[User | None, int | None]:
+    """Whom the booking is for (``member_to_book_for``), or None and the status of the refusal
+    shown beside the email: 403 for a member naming someone, 400 for an email no account uses."""
+    try:
+        return member_to_book_for(me(), hub, form.member_email.data), None
+    except BookingError as refusal:
+        show_refusal(form, refusal)
+        return None, 403 if refusal.status == 403 else 400
 
 
 def wants_override(form, hub: Hub) -> bool:
@@ -177,7 +190,7 @@ class GridRow:
     bookings: list[Booking]
 
 
-def grid_rows(hub_day: services.HubDay, minutes: int) -> list[GridRow]:
+def grid_rows(hub_day: HubDay, minutes: int) -> list[GridRow]:
     rows = []
     for space_day in hub_day.spaces:
         cells = (
@@ -191,7 +204,7 @@ def grid_rows(hub_day: services.HubDay, minutes: int) -> list[GridRow]:
 
 def grid_context(hub: Hub, day: date, kind: str | None) -> dict:
     """Everything the grid partial needs for one hub-day, in a bounded number of queries."""
-    hub_day = services.availability(hub, day, kind=kind)
+    hub_day = availability(hub, day, kind=kind)
     sees_names = current_user.works_at(hub)
     if sees_names:
         attach_people([b for space_day in hub_day.spaces for b in space_day.bookings])
@@ -204,7 +217,7 @@ def grid_context(hub: Hub, day: date, kind: str | None) -> dict:
         "headings": grid.headings(hub_day.opens_at, hub_day.closes_at, minutes, hub.timezone)
         if hub_day.opens_at is not None
         else [],
-        "closed": closed_message(hub, day),
+        "closed": day_opening(hub, day).closed_message,
         "sees_names": sees_names,
         "now": utcnow(),
         "describe": grid.describe,
@@ -253,22 +266,13 @@ def booking_form_data(hub: Hub) -> dict:
 
 
 def submit_booking(form, book) -> tuple[Booking | None, int]:
-    """Run ``book()``; a refusal becomes messages above the form and the status that says why."""
+    """Run ``book()`` in one unit of work; a refusal goes on the form with the status that says why."""
     try:
-        booking = book()
-    except services.BookingRulesBroken as refusal:
-        db.session.rollback()
-        for problem in refusal.problems:
-            add_error(form, None, problem)
-        return None, 422
-    except services.BookingConflict as conflict:
-        db.session.rollback()
-        add_error(form, None, conflict.message)
-        return None, 409
-    except services.NotAllowed:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
+        with unit_of_work():
+            booking = book()
+    except DomainError as refusal:
+        show_booking_refusal(form, refusal)
+        return None, refusal.status
     return booking, 201
 
 
@@ -281,27 +285,19 @@ def booked(booking: Booking) -> Response:
     return redirect(url_for("bookings.show", booking_id=booking.id))
 
 
-def desk_times(form: DeskBookingForm, hub: Hub, policy: Policy) -> tuple[tuple[datetime, datetime] | None, int]:
-    day = form.day.data
-    windows = desk_windows(hub, day, policy)
-    if not windows:
-        add_error(form, "day", closed_message(hub, day) or f"{hub.name} is closed that day.")
-        return None, 422
-    if form.period.data not in windows:
-        add_error(form, "period", "Half days are not offered on that day; book the full day.")
-        return None, 422
-    opens, closes = windows[form.period.data]
-    starts_at = to_utc(form, "period", day, opens, hub)
-    ends_at = to_utc(form, "period", day, closes, hub)
-    if starts_at is None or ends_at is None:
-        return None, 422
-    return (starts_at, ends_at), 200
+def desk_times(form: DeskBookingForm, hub: Hub, desk: Space | None) -> tuple[tuple[datetime, datetime] | None, int]:
+    """The period chosen as UTC times (``desk_period``), or None with the refusal beside its field."""
+    try:
+        return desk_period(hub, desk, form.day.data, form.period.data), 200
+    except BookingError as refusal:
+        show_refusal(form, refusal)
+        return None, refusal.status
 
 
-def book_a_desk(hub: Hub, desk: Space | str, member: User, times: tuple[datetime, datetime], override: bool) -> Booking:
-    if desk == ANY_DESK:
-        return services.book_any_desk(hub, member, *times, booked_by=me(), override_rules=override)
-    return services.book_space(desk, member, *times, booked_by=me(), override_rules=override)
+def book_a_desk(hub: Hub, desk: Space | None, member: User, times: tuple[datetime, datetime], override: bool) -> Booking:
+    if desk is None:
+        return book_any_desk(hub, member, *times, booked_by=me(), override_rules=override)
+    return book_space(desk, member, *times, booked_by=me(), override_rules=override)
 
 
 @bp.route("/hubs/<slug>/book/desk", methods=["GET", "POST"])
@@ -310,15 +306,15 @@ def book_desk(slug: str):
     hub = hub_or_404(slug)
     form = DeskBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "desk"], any_desk=True)
-    form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), hub_policy(hub)))
+    form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), desk_policy(hub, None)))
     status = None
     if form.validate_on_submit():
-        desk, member = chosen_space(form, hub, ("desk",)), member_for(form, hub)
-        status = 400
+        desk = chosen_space(form, hub, ("desk",))
+        member, refused = member_for(form, hub)
+        status = refused or 400
         if desk is not None and member is not None:
-            # A named desk may have its own half-day split; "any desk" goes by the hub's.
-            policy = effective_policy(desk) if isinstance(desk, Space) else hub_policy(hub)
-            times, status = desk_times(form, hub, policy)
+            desk = None if desk == ANY_DESK else desk
+            times, status = desk_times(form, hub, desk)
             if times is not None:
                 override = wants_override(form, hub)
                 booking, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override))
@@ -338,14 +334,15 @@ def book_room(slug: str):
     form.ends.set_times(ends)
     status = None
     if form.validate_on_submit():
-        space, member = chosen_space(form, hub, ("room",)), member_for(form, hub)
+        space = chosen_space(form, hub, ("room",))
+        member, refused = member_for(form, hub)
         starts_at = to_utc(form, "starts", form.day.data, form.starts.data, hub)
         ends_at = to_utc(form, "ends", form.day.data, form.ends.data, hub)
-        status = 422 if form.starts.errors or form.ends.errors else 400
+        status = refused or (422 if form.starts.errors or form.ends.errors else 400)
         if space is not None and member is not None and starts_at is not None and ends_at is not None:
             override = wants_override(form, hub)
             booking, status = submit_booking(
-                form, lambda: services.book_space(space, member, starts_at, ends_at, booked_by=me(), override_rules=override)
+                form, lambda: book_space(space, member, starts_at, ends_at, booked_by=me(), override_rules=override)
             )
             if booking is not None:
                 return booked(booking)
@@ -355,14 +352,13 @@ def book_room(slug: str):
 # --- recurring bookings ---------------------------------------------------------------------
 
 def recurrence_from(form: SeriesForm) -> Recurrence:
-    monthly = form.freq.data == "monthly"
-    return Recurrence(
+    return Recurrence.from_choices(
         freq=form.freq.data,
         starts_on=form.starts_on.data,
         interval=form.interval.data,
-        weekdays=tuple(form.weekdays.data or ()) if form.freq.data == "weekly" else (),
-        nth=form.nth.data if monthly else None,
-        weekday=form.weekday.data if monthly else None,
+        weekdays=form.weekdays.data,
+        nth=form.nth.data,
+        weekday=form.weekday.data,
         until=form.until.data if form.ends_by.data == "until" else None,
         count=form.count.data if form.ends_by.data == "count" else None,
     )
@@ -394,7 +390,8 @@ def book_series(slug: str):
     form.ends.set_times(ends)
     preview, status = None, None
     if form.validate_on_submit():
-        space, member = chosen_space(form, hub, ("desk", "room")), member_for(form, hub)
+        space = chosen_space(form, hub, ("desk", "room"))
+        member, status = member_for(form, hub)
         if space is not None and member is not None:
             override = wants_override(form, hub)
             recurrence = recurrence_from(form)
@@ -402,29 +399,23 @@ def book_series(slug: str):
             args = (space, member, recurrence, form.starts.data, form.ends.data)
             try:
                 if form.confirm.data and form.previewed.data == digest:
-                    series, occurrences = services.book_series(*args, booked_by=me(), skip_conflicts=True, override_rules=override)
-                    db.session.commit()
-                    return series_booked(hub, series, occurrences, member)
+                    with unit_of_work():
+                        booked, occurrences = series.book_series(*args, booked_by=me(), skip_conflicts=True, override_rules=override)
+                    return series_booked(hub, booked, occurrences, member)
                 if form.confirm.data:
                     add_error(form, None, "The details changed since the preview: check the dates below, then book.")
-                preview = services.preview_series(*args, booked_by=me(), override_rules=override)
+                preview = series.preview_series(*args, booked_by=me(), override_rules=override)
                 form.previewed.data = digest
                 status = 200
             except RecurrenceError as error:
-                db.session.rollback()
                 recurrence_error(form, error)
                 status = 422
-            except services.SeriesHasConflicts as refusal:
-                db.session.rollback()
+            except SeriesHasConflicts as refusal:
                 add_error(form, None, refusal.message)
                 preview, status = refusal.preview, 409
-            except services.BookingConflict as conflict:
-                db.session.rollback()
-                add_error(form, None, conflict.message)
-                status = 409
-            except services.NotAllowed:
-                db.session.rollback()
-                abort(403)
+            except DomainError as refusal:
+                show_booking_refusal(form, refusal)
+                status = refusal.status
     return page(
         "bookings/book_series.html",
         form_status(form, status),
@@ -436,10 +427,10 @@ def book_series(slug: str):
     )
 
 
-def series_booked(hub: Hub, series, occurrences, member: User) -> Response:
+def series_booked(hub: Hub, booked, occurrences, member: User) -> Response:
     free = [o for o in occurrences if o.is_free]
     skipped = len(occurrences) - len(free)
-    message = f"Booked {len(free)} dates of {series.space.name}."
+    message = f"Booked {len(free)} dates of {booked.space.name}."
     if skipped:
         message += f" {skipped} dates could not be booked and were left out."
     flash(message, "success")
@@ -450,32 +441,18 @@ def series_booked(hub: Hub, series, occurrences, member: User) -> Response:
 
 # --- a member's bookings --------------------------------------------------------------------
 
-def cancellable(bookings: list[Booking], user: User, now: datetime) -> set[int]:
-    """Ids of the bookings the user may cancel now, with one policy query per hub."""
-    rows_by_hub: dict[int, dict] = {}
-    allowed = set()
-    for booking in bookings:
-        hub = booking.space.hub
-        if hub.id not in rows_by_hub:
-            rows_by_hub[hub.id] = policy_rows(hub)
-        policy = effective_policy(booking.space, rows_by_hub[hub.id])
-        if services.cancellation_refusal(booking, user, now=now, policy=policy) is None:
-            allowed.add(booking.id)
-    return allowed
-
-
 @bp.route("/bookings")
 @login_required
 def mine():
     now = utcnow()
-    bookings = services.list_member_bookings(me())
-    upcoming = [b for b in bookings if b.is_confirmed and b.ends_at > now]
-    past = [b for b in reversed(bookings) if not (b.is_confirmed and b.ends_at > now)][:PAST_SHOWN]
+    bookings = list_member_bookings(me())
+    upcoming = [b for b in bookings if b.is_upcoming(now)]
+    past = [b for b in reversed(bookings) if not b.is_upcoming(now)][:PAST_SHOWN]
     return render_template(
         "bookings/mine.html",
         upcoming=upcoming,
         past=past,
-        can_cancel=cancellable(upcoming, me(), now),
+        can_cancel=cancellable_ids(upcoming, me(), now),
         cancel_form=CancelForm(),
     )
 
@@ -488,7 +465,7 @@ def show(booking_id: int):
 
 
 def render_show(booking: Booking, cancel_form: CancelForm, status: int = 200):
-    refusal = services.cancellation_refusal(booking, me(), now=utcnow())
+    refusal = cancellation_refusal(booking, me(), now=utcnow())
     return page(
         "bookings/show.html",
         status,
@@ -505,7 +482,7 @@ def render_show(booking: Booking, cancel_form: CancelForm, status: int = 200):
 def ics(booking_id: int):
     booking = viewable_booking(booking_id)
     return Response(
-        booking_ics(booking, current_app.config["BASE_URL"]),
+        calendar_file(booking),
         headers={
             "Content-Type": "text/calendar; charset=utf-8",
             "Content-Disposition": f'attachment; filename="booking-{booking.id}.ics"',
@@ -516,10 +493,10 @@ def ics(booking_id: int):
 def cancel_by_scope(booking: Booking, scope: str, reason: str) -> int:
     """Cancel this booking, or its series from here, or the whole series; how many were cancelled."""
     if booking.series is None or scope == "one":
-        services.cancel_booking(booking, by=me(), reason=reason)
+        cancel_booking(booking, by=me(), reason=reason)
         return 1
     from_booking = booking if scope == "following" else None
-    return len(services.cancel_series(booking.series, by=me(), from_booking=from_booking, reason=reason))
+    return len(series.cancel_series(booking.series, by=me(), from_booking=from_booking, reason=reason))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
@@ -530,19 +507,14 @@ def cancel(booking_id: int):
     if not form.validate_on_submit():
         return render_show(booking, form, 400)
     try:
-        count = cancel_by_scope(booking, form.scope.data, form.reason.data or "")
-    except services.NotCancellable as refusal:
-        db.session.rollback()
+        with unit_of_work():
+            count = cancel_by_scope(booking, form.scope.data, form.reason.data or "")
+    except NotCancellable as refusal:
         flash(refusal.message, "error")
-        return render_show(booking, form, 409)
-    except services.BookingRulesBroken as refusal:
-        db.session.rollback()
-        add_error(form, "reason", " ".join(refusal.problems))
-        return render_show(booking, form, 422)
-    except services.NotAllowed:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+        return render_show(booking, form, refusal.status)
+    except DomainError as refusal:
+        show_booking_refusal(form, refusal)
+        return render_show(booking, form, refusal.status)
     flash("Cancelled." if count == 1 else f"Cancelled {count} bookings.", "success")
     if form.back.data == "mine":
         return redirect(url_for("bookings.mine"))
@@ -576,7 +548,7 @@ def manage_week(slug: str):
     days = week_of(requested_day(hub, form.date.data))
     form.date.data = days[0]
     starts_from, ends_before = local_day_bounds(days[0], hub.timezone)[0], local_day_bounds(days[-1], hub.timezone)[1]
-    bookings = services.list_hub_bookings(hub, starts_from, ends_before, status=services.CONFIRMED)
+    bookings = list_hub_bookings(hub, starts_from, ends_before, status=BookingStatus.CONFIRMED.value)
     cells: dict[tuple[int, date], list[Booking]] = {}
     for booking in bookings:
         local_day = utc_to_local(booking.starts_at, hub.timezone).date()
@@ -589,7 +561,7 @@ def manage_week(slug: str):
         days=days,
         spaces=hub_services.list_spaces(hub, include_inactive=True),
         cells=cells,
-        closed={day: closed_message(hub, day) for day in days},
+        closed={day: day_opening(hub, day).closed_message for day in days},
         step=timedelta(days=7),
     )
 
@@ -599,7 +571,7 @@ def filtered_bookings(hub: Hub, form: BookingFilterForm) -> list[Booking]:
     today = local_today(hub.timezone)
     starts_on = form.starts_on.data or today
     ends_on = form.ends_on.data or starts_on + timedelta(days=LIST_DAYS)
-    bookings = services.list_hub_bookings(
+    bookings = list_hub_bookings(
         hub,
         local_day_bounds(starts_on, hub.timezone)[0],
         local_day_bounds(ends_on, hub.timezone)[1],
@@ -674,20 +646,17 @@ def new_block(slug: str):
         status = 422 if form.starts.errors or form.ends.errors else 400
         if space is not None and starts_at is not None and ends_at is not None:
             try:
-                services.block_space(space, starts_at, ends_at, form.reason.data, by=me())
-            except services.BookingRulesBroken as refusal:
-                db.session.rollback()
-                for problem in refusal.problems:
-                    add_error(form, None, problem)
-                status = 422
-            except services.BookingConflict as conflict:
-                db.session.rollback()
+                with unit_of_work():
+                    block_space(space, starts_at, ends_at, form.reason.data, by=me())
+            except BookingConflict as conflict:
                 add_error(form, None, conflict.message)
-                clashes = services.overlapping([space.id], starts_at, ends_at)
+                clashes = overlapping([space.id], starts_at, ends_at)
                 attach_people(clashes)
-                status = 409
+                status = conflict.status
+            except DomainError as refusal:
+                show_booking_refusal(form, refusal)
+                status = refusal.status
             else:
-                db.session.commit()
                 flash(f"{space.name} is blocked: {form.reason.data}", "success")
                 local_start = utc_to_local(starts_at, hub.timezone).date()
                 return redirect(url_for("bookings.manage_day", slug=hub.slug, date=local_start.isoformat()))
@@ -699,13 +668,12 @@ def new_block(slug: str):
 def rules_page(hub: Hub, form: PolicyForm, row_for, inherited: Policy, space: Space | None):
     if form.validate_on_submit():
         try:
-            save_policy(row_for(), form.values(), inherited)
+            with unit_of_work():
+                save_policy(row_for(), form.values(), inherited)
         except PolicyInvalid as invalid:
-            db.session.rollback()
             for name, message in invalid.problems.items():
                 add_error(form, name, message)
         else:
-            db.session.commit()
             flash("The booking rules are saved.", "success")
             if space is None:
                 return redirect(url_for("bookings.rules", slug=hub.slug))
@@ -737,8 +705,6 @@ def rules(slug: str):
 @login_required
 def space_rules(slug: str, space_id: int):
     hub = managed_hub(slug)
-    space = hub_services.get_space_in_hub(hub, space_id)
-    if space is None:
-        abort(404)
+    space = space_or_404(hub, space_id)
     form = SpacePolicyForm(obj=policy_rows(hub).get(space.id))
     return rules_page(hub, form, lambda: policy_row_for(hub, space), hub_policy(hub), space)

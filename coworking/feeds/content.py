@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from coworking import ical
 from coworking.accounts.models import User
-from coworking.bookings.models import MAX_BOOKING_SPAN, Booking, BookingPurpose, BookingStatus
+from coworking.bookings.models import Booking, BookingPurpose, BookingStatus
 from coworking.extensions import db
 from coworking.feeds.definitions import Audience, Feed, FeedWindow
 from coworking.feeds.links import EventLinks
@@ -37,10 +37,7 @@ def _booking_scope(feed: Feed) -> list:
 
 def _in_window(window: FeedWindow) -> list:
     return [
-        Booking.starts_at < window.ends_at,
-        # No row spans more than MAX_BOOKING_SPAN: this bound lets the (…, starts_at) indexes work.
-        Booking.starts_at > window.starts_at - MAX_BOOKING_SPAN,
-        Booking.ends_at > window.starts_at,
+        Booking.during(window.starts_at, window.ends_at),
         sa.or_(
             Booking.status == BookingStatus.CONFIRMED.value,
             Booking.cancelled_at >= window.cancelled_since,

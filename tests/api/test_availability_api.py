@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from coworking.bookings.services import block_space
+from coworking.bookings.blocks import block_space
 from coworking.extensions import db
 from coworking.hubs.services import add_closure, set_opening_hours
 from tests.api.conftest import assert_json_error
@@ -40,7 +40,7 @@ def member(make_user, make_token):
 
 @pytest.fixture
 def book(monday):
-    from coworking.bookings.services import book_space
+    from coworking.bookings.operations import book_space
 
     def make(space, user, start: str, end: str, day: date | None = None) -> int:
         day = day or monday

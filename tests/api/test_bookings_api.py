@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from coworking.bookings.models import Booking, BookingSeries
-from coworking.bookings.services import book_space
+from coworking.bookings.operations import book_space
 from coworking.extensions import db
 from coworking.timezones import combine_local, local_today
 from tests.api.conftest import assert_json_error, someone

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from coworking.bookings.models import Booking
+from coworking.bookings.operations import book_space
 from coworking.bookings.policy import policy_row_for
 from coworking.bookings.recurrence import Recurrence
-from coworking.bookings.services import book_series, book_space
+from coworking.bookings.series import book_series
 from coworking.extensions import db
 from coworking.hubs.services import set_opening_hours
 from tests.api.conftest import assert_json_error

@@ -56,7 +56,7 @@ def at(hub):
 
 @pytest.fixture
 def book(member):
-    from coworking.bookings.services import book_space
+    from coworking.bookings.operations import book_space
 
     def make(space, starts_at, ends_at, who=None, **kwargs):
         who = who or member

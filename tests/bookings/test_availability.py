@@ -7,15 +7,11 @@ from datetime import date, datetime, timezone
 import pytest
 import sqlalchemy as sa
 
+from coworking.bookings.availability import availability
+from coworking.bookings.blocks import block_space
+from coworking.bookings.errors import BookingRulesBroken, NoDeskFree
 from coworking.bookings.models import Booking
-from coworking.bookings.services import (
-    BookingRulesBroken,
-    NoDeskFree,
-    availability,
-    block_space,
-    book_any_desk,
-    cancel_booking,
-)
+from coworking.bookings.operations import book_any_desk, cancel_booking
 from coworking.extensions import db
 from coworking.hubs.services import add_closure, update_space
 
@@ -112,7 +108,7 @@ def test_availability_can_be_filtered_by_kind(hub, room, desks, kind, names):
 
 
 def test_another_hubs_bookings_never_appear(hub, room, make_hub, make_space, member):
-    from coworking.bookings.services import book_space
+    from coworking.bookings.operations import book_space
 
     other_room = make_space(make_hub(), "room")  # also in London
     book_space(other_room, member, utc(DAY, "10:00"), utc(DAY, "11:00"), booked_by=member, now=NOW)
@@ -195,8 +191,8 @@ def test_any_free_desk_never_takes_another_hubs_desk(hub, member, make_hub, make
     ],
 )
 def test_the_overlap_query_agrees_with_the_overlap_rule(room, member, at, book, start, end, found):
+    from coworking.bookings.queries import overlapping
     from coworking.bookings.rules import overlaps
-    from coworking.bookings.services import overlapping
 
     booking = book(room, at(DAY, "10:00"), at(DAY, "11:00"), now=NOW)
     asked = (at(DAY, start), at(DAY, end))
@@ -205,7 +201,7 @@ def test_the_overlap_query_agrees_with_the_overlap_rule(room, member, at, book, 
 
 
 def test_a_block_of_the_25_hour_fall_back_day_is_one_row_found_to_its_last_minute(open_every_day, room, make_manager):
-    from coworking.bookings.services import overlapping
+    from coworking.bookings.queries import overlapping
     from coworking.timezones import local_day_bounds
 
     fall_back = date(2027, 10, 31)

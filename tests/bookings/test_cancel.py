@@ -7,16 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from coworking.bookings.errors import BookingConflict, BookingRulesBroken, NotAllowed, NotCancellable
 from coworking.bookings.models import Booking
-from coworking.bookings.services import (
-    BookingConflict,
-    BookingRulesBroken,
-    NotAllowed,
-    NotCancellable,
-    book_space,
-    cancel_booking,
-    move_booking,
-)
+from coworking.bookings.operations import book_space, cancel_booking, move_booking
 from coworking.extensions import db
 from coworking.hubs.roles import Role
 from coworking.mail import OutboxMessage

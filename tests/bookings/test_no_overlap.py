@@ -8,15 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from coworking.bookings.errors import BookingConflict, NoDeskFree
 from coworking.bookings.models import Booking
-from coworking.bookings.services import (
-    BookingConflict,
-    NoDeskFree,
-    book_any_desk,
-    book_space,
-    cancel_booking,
-    move_booking,
-)
+from coworking.bookings.operations import book_any_desk, book_space, cancel_booking, move_booking
 from coworking.extensions import db
 
 

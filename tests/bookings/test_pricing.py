@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coworking.bookings.operations import book_space
 from coworking.bookings.policy import DEFAULT_POLICY
-from coworking.bookings.services import book_space, price_for
+from coworking.bookings.pricing import price_for
 from coworking.extensions import db
-from coworking.hubs.models import Space
+from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import update_space
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=timezone.utc)
@@ -97,7 +98,7 @@ def test_the_price_is_in_the_hubs_currency(make_hub, make_space, member):
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, 2**31 - 1), st.integers(1, 25 * 60))
 def test_room_proration_is_the_hourly_rate_times_the_minutes_rounded_half_up(hourly_rate, minutes):
-    room = Space(kind="room", hourly_rate_minor=hourly_rate)
+    room = Space(kind="room", hourly_rate_minor=hourly_rate, hub=Hub(currency="GBP"))
     starts_at = datetime(2027, 3, 28, 0, 0, tzinfo=timezone.utc)
     price = price_for(room, starts_at, starts_at + timedelta(minutes=minutes), DEFAULT_POLICY)
     # Half-up in integers: floor(rate * minutes / 60 + 1/2).

@@ -7,13 +7,9 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from coworking.bookings.errors import BookingConflict, BookingRulesBroken, NotAllowed
 from coworking.bookings.models import Booking
-from coworking.bookings.services import (
-    BookingConflict,
-    BookingRulesBroken,
-    NotAllowed,
-    book_space,
-)
+from coworking.bookings.operations import book_space
 from coworking.extensions import db
 from coworking.hubs.services import add_closure
 from coworking.mail import OutboxMessage
@@ -141,7 +137,7 @@ def test_the_buffer_applies_to_rooms_only(desks, member, at, book, set_policy):
 
 
 def test_cancelled_and_past_bookings_do_not_count_towards_the_limit(room, member, at, book, set_policy):
-    from coworking.bookings.services import cancel_booking
+    from coworking.bookings.operations import cancel_booking
 
     set_policy(max_active_bookings=1)
     book(room, at(TODAY, "09:00"), at(TODAY, "10:00"), now=NOW - timedelta(days=1))

@@ -7,17 +7,11 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from coworking.bookings.errors import BookingRulesBroken, NotAllowed, SeriesHasConflicts
 from coworking.bookings.models import Booking, BookingSeries
+from coworking.bookings.operations import cancel_booking
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
-from coworking.bookings.services import (
-    BookingRulesBroken,
-    NotAllowed,
-    SeriesHasConflicts,
-    book_series,
-    cancel_booking,
-    cancel_series,
-    preview_series,
-)
+from coworking.bookings.series import book_series, cancel_series, preview_series
 from coworking.extensions import db
 from coworking.hubs.services import add_closure, set_opening_hours
 from coworking.mail import OutboxMessage

@@ -18,10 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from coworking.bookings.availability import availability, free_intervals
 from coworking.bookings.models import Booking
+from coworking.bookings.operations import book_space
 from coworking.bookings.policy import effective_policy
 from coworking.bookings.rules import desk_windows, overlaps
-from coworking.bookings.services import availability, book_space, free_intervals
 from coworking.extensions import db
 from coworking.hubs.services import set_opening_hours
 from coworking.mail import OutboxMessage

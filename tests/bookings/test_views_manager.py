@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from coworking.bookings.models import Booking, BookingPolicy
+from coworking.bookings.operations import book_space
 from coworking.bookings.policy import effective_policy, policy_row_for
-from coworking.bookings.services import book_space
 from coworking.extensions import db
 from coworking.mail import OutboxMessage
 from coworking.timezones import local_today, utc_to_local

@@ -376,9 +376,11 @@ def test_a_member_cannot_override_the_rules_by_posting_the_checkbox(client, logg
 
 
 def test_a_member_cannot_book_for_someone_else(client, logged_in, room, monday, someone_else):
-    post_form(client, ROOM_FORM, room_form(room, monday, "09:00", "10:00", member_email=someone_else.email))
-    [booking] = stored_bookings()
-    assert booking.member_id == logged_in.id
+    # Issue 8: the page used to ignore the email and book for the member; it refuses, as the API does.
+    response = post_form(client, ROOM_FORM, room_form(room, monday, "09:00", "10:00", member_email=someone_else.email))
+    assert response.status_code == 403
+    assert "managers and staff" in error_beside(page_text(response), "member_email")
+    assert stored_bookings() == []
 
 
 # --- my bookings, the booking page, the calendar file, cancelling ---------------------------

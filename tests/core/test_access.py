@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import pytest
 
 from coworking.accounts.services import create_api_token
+from coworking.bookings.operations import book_space
 from coworking.bookings.recurrence import Recurrence
-from coworking.bookings.services import book_series, book_space
+from coworking.bookings.series import book_series
 from coworking.extensions import db
 from coworking.hubs.services import add_closure
 from coworking.timezones import combine_local

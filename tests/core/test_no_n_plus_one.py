@@ -22,8 +22,10 @@ from flask import has_request_context, request, request_started
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from coworking.accounts.services import create_api_token
+from coworking.bookings.blocks import block_space
+from coworking.bookings.operations import book_space, cancel_booking
 from coworking.bookings.recurrence import Recurrence
-from coworking.bookings.services import block_space, book_series, book_space, cancel_booking
+from coworking.bookings.series import book_series
 from coworking.extensions import db
 from coworking.feeds.definitions import set_space_feed_visibility
 from coworking.feeds.models import FeedKind

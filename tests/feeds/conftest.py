@@ -43,7 +43,7 @@ def admin(people):
 def place(admin):
     """place(space, who, starts_at, ends_at, now=None): a booking a network admin makes for ``who``,
     rules overridden, so tests can put bookings anywhere in the feed's window (even the past)."""
-    from coworking.bookings.services import book_space
+    from coworking.bookings.operations import book_space
 
     def make(space, who, starts_at, ends_at, *, now: datetime | None = None, note: str = ""):
         booking = book_space(

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coworking import ical
+from coworking.bookings.blocks import block_space
 from coworking.bookings.models import Booking
-from coworking.bookings.services import block_space, cancel_booking
+from coworking.bookings.operations import cancel_booking
 from coworking.extensions import db
 from coworking.feeds import content, definitions
 from coworking.feeds.links import EventLinks

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from coworking.bookings.services import block_space
+from coworking.bookings.blocks import block_space
 from coworking.extensions import db
 from coworking.feeds import content
 from coworking.feeds.definitions import (

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coworking.bookings.services import cancel_booking, move_booking
+from coworking.bookings.operations import cancel_booking, move_booking
 from coworking.feeds.definitions import CANCELLED_KEPT_DAYS, FUTURE_DAYS, PAST_DAYS
 from coworking.types import utcnow
 from tests.feeds.conftest import clock_changes, events_by_uid, expanded, local, parse, today_utc, uid

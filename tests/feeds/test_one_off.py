@@ -5,7 +5,6 @@ import base64
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -53,16 +52,6 @@ def test_without_a_link_it_has_no_description(member, place, room, hub):
     booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
     [event] = Calendar.from_ical(booking_ics(booking)).walk("VEVENT")
     assert "DESCRIPTION" not in event
-
-
-@pytest.mark.parametrize("base_url", ["https://hub.example.org", "https://hub.example.org/", "https://example.org/hub/"])
-def test_given_the_base_url_as_before_it_writes_the_same_bytes_as_given_the_link(app, member, place, room, hub, base_url):
-    """The bookings area passed BASE_URL before links came from the routes: the same file either way."""
-    app.config["BASE_URL"] = base_url
-    day = today_utc() + timedelta(days=3)
-    booking = place(room, member, local(day, "09:00", hub.timezone), local(day, "10:00", hub.timezone))
-    link = external_url("bookings.show", booking_id=booking.id)
-    assert booking_ics(booking, base_url) == booking_ics(booking, link=link)
 
 
 def test_the_confirmation_email_attaches_a_calendar_that_parses(member, book, room, hub, open_every_day):

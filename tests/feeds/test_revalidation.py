@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from coworking.accounts.models import User
 from coworking.accounts.services import update_profile
 from coworking.bookings.models import Booking
-from coworking.bookings.services import cancel_booking, move_booking
+from coworking.bookings.operations import cancel_booking, move_booking
 from coworking.extensions import db
 from coworking.feeds.models import FeedStamp, FeedToken
 from coworking.feeds.tokens import reset_tokens

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from coworking.bookings.services import block_space, cancel_booking
+from coworking.bookings.blocks import block_space
+from coworking.bookings.operations import cancel_booking
 from coworking.extensions import db
 from coworking.feeds.definitions import set_space_feed_visibility
 from coworking.hubs.services import add_closure

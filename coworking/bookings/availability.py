@@ -1,0 +1,78 @@
+"""Availability: each active space of a hub on one local day, its bookings and free times.
+
+The pages' grid and the API's availability both read this; which bookings a viewer sees in
+full is ``Booking.can_view`` (anyone else sees only that the space is busy).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from coworking.bookings.models import Booking
+from coworking.bookings.opening import day_opening
+from coworking.bookings.queries import overlapping
+from coworking.extensions import db
+from coworking.hubs.models import Hub, Space
+from coworking.timezones import local_day_bounds
+
+
+@dataclass
+class SpaceDay:
+    space: Space
+    bookings: list[Booking]
+    free: list[tuple[datetime, datetime]]
+
+
+@dataclass
+class HubDay:
+    hub: Hub
+    day: date
+    opens_at: datetime | None
+    closes_at: datetime | None
+    closed_reason: str | None
+    spaces: list[SpaceDay]
+
+
+def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
+    """Each active space's confirmed bookings and free intervals on a local day, in two queries."""
+    query = sa.select(Space).where(Space.hub_id == hub.id, Space.active.is_(True))
+    if kind:
+        query = query.where(Space.kind == kind)
+    spaces = list(db.session.scalars(query.order_by(Space.kind, Space.name)))
+    day_start, day_end = local_day_bounds(day, hub.timezone)
+    by_space: dict[int, list[Booking]] = {space.id: [] for space in spaces}
+    if spaces:
+        for booking in overlapping(query.with_only_columns(Space.id), day_start, day_end):
+            if booking.space_id in by_space:  # else its space became active a moment ago
+                by_space[booking.space_id].append(booking)
+    opening = day_opening(hub, day)
+    opens_at, closes_at = opening.window()
+    return HubDay(
+        hub=hub,
+        day=day,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        closed_reason=opening.closed_reason,
+        spaces=[
+            SpaceDay(space, by_space[space.id], free_intervals(opens_at, closes_at, by_space[space.id]))
+            for space in spaces
+        ],
+    )
+
+
+def free_intervals(opens_at, closes_at, bookings: list[Booking]) -> list[tuple[datetime, datetime]]:
+    """The gaps between bookings within opening hours."""
+    if opens_at is None:
+        return []
+    free, cursor = [], opens_at
+    for booking in sorted(bookings, key=lambda b: b.starts_at):
+        if booking.starts_at > cursor:
+            free.append((cursor, min(booking.starts_at, closes_at)))
+        cursor = max(cursor, booking.ends_at)
+        if cursor >= closes_at:
+            break
+    if cursor < closes_at:
+        free.append((cursor, closes_at))
+    return [(a, b) for a, b in free if b > a]

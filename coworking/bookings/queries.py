@@ -1,0 +1,85 @@
+"""Reading bookings: what overlaps a time, a member's active count, a member's or a hub's
+bookings in a range, and loading the people of many bookings at once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import defaultload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from coworking.accounts.models import User
+from coworking.bookings.models import Booking, BookingStatus
+from coworking.extensions import db
+from coworking.hubs.models import Hub, Space
+
+
+def overlapping(space_ids, starts_at: datetime, ends_at: datetime, *, exclude_id: int | None = None) -> list[Booking]:
+    """Confirmed bookings of these spaces overlapping [starts_at, ends_at).
+
+    ``space_ids`` is a list of ids, or a SELECT of them (cheaper than hundreds of bound values).
+    """
+    query = sa.select(Booking).where(
+        Booking.space_id.in_(space_ids if isinstance(space_ids, sa.Select) else list(space_ids)),
+        Booking.status == BookingStatus.CONFIRMED.value,
+        Booking.during(starts_at, ends_at),
+    )
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    # Callers hold these spaces already, and booking.space then comes from the session's
+    # identity map; joining the space into every row cost a busy hub-day about a fifth more
+    # (bench/availability.py).
+    query = query.options(lazyload(Booking.space))
+    return list(db.session.scalars(query.order_by(Booking.starts_at)))
+
+
+def active_booking_count(member: User, hub: Hub, now: datetime, *, exclude_id: int | None = None) -> int:
+    """The member's upcoming bookings in the hub (``Booking.is_upcoming``), for its limit."""
+    query = (
+        sa.select(sa.func.count(Booking.id))
+        .join(Space, Booking.space_id == Space.id)
+        .where(Booking.member_id == member.id, Space.hub_id == hub.id, Booking.is_upcoming(now))
+    )
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    return db.session.scalar(query) or 0
+
+
+def list_member_bookings(member: User, starts_from: datetime | None = None, ends_before: datetime | None = None, *, hub: Hub | None = None) -> list[Booking]:
+    query = sa.select(Booking).where(Booking.member_id == member.id)
+    return _in_range(query, starts_from, ends_before, hub)
+
+
+def list_hub_bookings(hub: Hub, starts_from: datetime | None = None, ends_before: datetime | None = None, *, status: str | None = None, space_id: int | None = None, member_email: str | None = None) -> list[Booking]:
+    query = sa.select(Booking)
+    if status:
+        query = query.where(Booking.status == status)
+    if space_id:
+        query = query.where(Booking.space_id == space_id)
+    if member_email:
+        query = query.join(User, Booking.member_id == User.id).where(User.email.contains(member_email.lower()))
+    return _in_range(query, starts_from, ends_before, hub)
+
+
+def _in_range(query, starts_from, ends_before, hub):
+    if hub is not None:
+        query = query.join(Space, Booking.space_id == Space.id).where(Space.hub_id == hub.id)
+    if starts_from is not None:
+        query = query.where(Booking.ends_at > starts_from)
+    if ends_before is not None:
+        query = query.where(Booking.starts_at < ends_before)
+    # A member's bookings span hubs: their hubs in one query, not one lazy load per hub.
+    query = query.options(
+        selectinload(Booking.member), selectinload(Booking.series), defaultload(Booking.space).selectinload(Space.hub)
+    )
+    return list(db.session.scalars(query.order_by(Booking.starts_at, Booking.id)))
+
+
+def attach_people(bookings: list[Booking], *relations: str) -> None:
+    """Load the members (or bookers: ``"booked_by"``) of many bookings in one query, not one each."""
+    relations = relations or ("member",)
+    ids = {getattr(b, f"{name}_id") for b in bookings for name in relations} - {None}
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    for booking in bookings:
+        for name in relations:
+            set_committed_value(booking, name, people.get(getattr(booking, f"{name}_id")))
