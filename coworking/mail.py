@@ -48,6 +48,13 @@ class OutboxMessage(db.Model):
     )
 
 
+def render_mail(template: str, **context) -> tuple[str, str]:
+    """The subject and body of a mail template (``templates/mail/<area>/<name>.txt``, with a
+    ``subject()`` and a ``body()`` macro) for this context."""
+    module = current_app.jinja_env.get_template(template).make_module(context)
+    return str(module.subject()), str(module.body())
+
+
 def queue_mail(
     to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] = ()
 ) -> OutboxMessage:

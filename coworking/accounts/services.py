@@ -14,8 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from coworking.accounts.models import ApiToken, AuthSession, PasswordReset, User
 from coworking.errors import DomainError
 from coworking.extensions import db
-from coworking.mail import queue_mail
+from coworking.mail import queue_mail, render_mail
 from coworking.types import utcnow
+from coworking.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 120
@@ -211,7 +212,7 @@ def user_for_api_token(raw: str, now: datetime | None = None) -> User | None:
 
 # --- password reset -------------------------------------------------------------------------
 
-def request_password_reset(email: str, base_url: str) -> None:
+def request_password_reset(email: str) -> None:
     """Email a single-use link if the account exists; say nothing either way."""
     user = find_user_by_email(email)
     if user is None or not user.active:
@@ -221,14 +222,8 @@ def request_password_reset(email: str, base_url: str) -> None:
     db.session.add(
         PasswordReset(user_id=user.id, token_hash=hash_secret(raw), expires_at=utcnow() + ttl)
     )
-    link = f"{base_url.rstrip('/')}/reset/{raw}"
-    queue_mail(
-        user.email,
-        "Reset your password",
-        f"Hello {user.first_name},\n\nSomeone (we hope you) asked to reset your password.\n"
-        f"Use this link within the next hour; it works once:\n\n{link}\n\n"
-        "If you did not ask, ignore this email: your password stays as it is.\n",
-    )
+    link = external_url("accounts.reset_password", token=raw)
+    queue_mail(user.email, *render_mail("mail/accounts/password_reset.txt", user=user, link=link))
 
 
 def find_usable_reset(raw: str, now: datetime | None = None) -> PasswordReset | None:

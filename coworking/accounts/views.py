@@ -133,7 +133,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         with unit_of_work():
-            services.request_password_reset(form.email.data, current_app.config["BASE_URL"])
+            services.request_password_reset(form.email.data)
         flash(RESET_REQUESTED, "info")
         return redirect(url_for("accounts.login"))
     return _form_page("accounts/reset_request.html", form)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import current_app
-
+from coworking import mail
 from coworking.accounts.models import User
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.bookings.recurrence import Recurrence
@@ -23,9 +22,7 @@ if TYPE_CHECKING:
 
 
 def render_mail(name: str, **context) -> tuple[str, str]:
-    """The subject and body of ``templates/mail/bookings/<name>.txt`` for this context."""
-    module = current_app.jinja_env.get_template(f"mail/bookings/{name}.txt").make_module(context)
-    return str(module.subject()), str(module.body())
+    return mail.render_mail(f"mail/bookings/{name}.txt", **context)
 
 
 def queue_confirmation(booking: Booking, member: User) -> None:
