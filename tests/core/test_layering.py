@@ -266,11 +266,11 @@ def test_imports_under_type_checking_do_not_count():
 
 
 def test_relative_and_from_package_imports_name_the_module():
-    module = module_from("from . import models\nfrom ..bookings import services\nfrom coworking import money\n")
+    module = module_from("from . import models\nfrom ..bookings import operations\nfrom coworking import money\n")
     assert [found.module for found in module.imports()] == [
-        "coworking.hubs.models", "coworking.bookings.services", "coworking.money"
+        "coworking.hubs.models", "coworking.bookings.operations", "coworking.money"
     ]
-    assert upward_imports(module) == ["coworking/hubs/example.py:2 imports coworking.bookings.services (hubs may import accounts)"]
+    assert upward_imports(module) == ["coworking/hubs/example.py:2 imports coworking.bookings.operations (hubs may import accounts)"]
 
 
 def test_a_views_package_may_import_its_own_parts_but_nobody_else_may():
