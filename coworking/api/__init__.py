@@ -7,8 +7,9 @@ from coworking.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
+    from coworking.api import availability, bookings, series  # noqa: F401  (they fill bookings_blp)
     from coworking.api.auth import register_token_auth
-    from coworking.api.bookings import blp as bookings_blp
+    from coworking.api.bookings_blueprint import blp as bookings_blp
     from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
     from coworking.api.schemas import ErrorSchema

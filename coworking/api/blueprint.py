@@ -1,5 +1,5 @@
-"""What every API blueprint shares: error answers documented in the OpenAPI document, and the
-request's one write transaction with refusals answered as JSON."""
+"""What every API blueprint shares: error answers documented in the OpenAPI document, a service's
+refusals answered as JSON, and the request's one write transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -27,14 +27,23 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 
 @contextmanager
-def one_write(renamed: dict[str, str] | None = None) -> Iterator[None]:
-    """The API request's unit of work: committed at the end; a refusal (DomainError) answers as
-    JSON with its status and field (``renamed`` maps a service's field name to the API's), an
-    IntegrityError (two requests racing past the checks) as 409. Either way nothing is stored."""
+def refusals_answered(renamed: dict[str, str] | None = None) -> Iterator[None]:
+    """A service's refusal (DomainError) answered as JSON with its status and field
+    (``api_error_for``); ``renamed`` maps a service's field name to the API's. Alone, for what
+    reads without writing (a preview); writes use ``one_write``."""
     try:
-        with unit_of_work():
-            yield
+        yield
     except DomainError as error:
         raise api_error_for(error, (renamed or {}).get(error.field)) from error
+
+
+@contextmanager
+def one_write(renamed: dict[str, str] | None = None) -> Iterator[None]:
+    """The API request's unit of work: committed at the end; a refusal answers as JSON
+    (``refusals_answered``), an IntegrityError (two requests racing past the checks) as 409.
+    Either way nothing is stored."""
+    try:
+        with refusals_answered(renamed), unit_of_work():
+            yield
     except IntegrityError as error:
         raise ApiError(409, RACED) from error

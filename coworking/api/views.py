@@ -6,13 +6,12 @@ spaces and may change the hub and its spaces.
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import url_for
 from flask.views import MethodView
 
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import ApiBlueprint, one_write
+from coworking.api.loaders import load_hub, load_space, managers_only, require_manager
 from coworking.api.paging import page_of
 from coworking.api.schemas import (
     HubChangesSchema,
@@ -27,54 +26,13 @@ from coworking.api.schemas import (
     UserSchema,
 )
 from coworking.errors import ApiError
-from coworking.hubs.models import Hub, Space
-from coworking.hubs.services import (
-    add_space,
-    get_hub_by_slug,
-    get_space_in_hub,
-    list_hubs,
-    list_spaces,
-    update_hub,
-    update_space,
-)
+from coworking.hubs.models import Hub
+from coworking.hubs.services import add_space, list_hubs, list_spaces, update_hub, update_space
 from coworking.money import normalise_currency
 
 blp = ApiBlueprint("api", __name__, description="Who you are, hubs and their spaces")
 
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
-
-
-# --- loading and permission -----------------------------------------------------------------
-
-def load_hub(slug: str) -> Hub:
-    hub = get_hub_by_slug(slug)
-    if hub is None:
-        raise ApiError(404, "There is no hub with this slug.")
-    return hub
-
-
-def load_space(hub: Hub, space_id: int, *, include_inactive: bool) -> Space:
-    space = get_space_in_hub(hub, space_id)
-    if space is None or not (space.active or include_inactive):
-        raise ApiError(404, "This hub has no such space.")
-    return space
-
-
-def require_manager(hub: Hub, message: str = "Only a manager of this hub or a network admin may change it.") -> None:
-    if not current_api_user().manages(hub):
-        raise ApiError(403, message)
-
-
-def managers_only(view):
-    """Load the hub and refuse anyone who does not manage it, before the body is read."""
-
-    @wraps(view)
-    def wrapped(*args, slug: str, **kwargs):
-        hub = load_hub(slug)
-        require_manager(hub)
-        return view(*args, hub=hub, **kwargs)
-
-    return wrapped
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from coworking.bookings.models import Booking
 from coworking.timezones import utc_to_local
+
+if TYPE_CHECKING:
+    from coworking.bookings.availability import HubDay
+    from coworking.hubs.models import Space
 
 # Finer grids (5 or 10 minutes) would make a phone-width table hundreds of columns wide.
 MIN_COLUMN_MINUTES = 15
@@ -75,6 +80,29 @@ def headings(opens_at: datetime, closes_at: datetime, minutes: int, zone_name: s
         else:
             result.append(Heading(f"{local:%H:%M}", 1))
     return result
+
+
+@dataclass
+class GridRow:
+    """One space's row of the grid, with the free times and bookings it is drawn from."""
+
+    space: Space
+    cells: list[Cell]
+    free: list[tuple[datetime, datetime]]
+    bookings: list[Booking]
+
+
+def grid_rows(hub_day: HubDay, minutes: int) -> list[GridRow]:
+    """Every space's row on that day (rows without cells when the hub is closed)."""
+    rows = []
+    for space_day in hub_day.spaces:
+        cells = (
+            row_cells(space_day.bookings, hub_day.opens_at, hub_day.closes_at, minutes)
+            if hub_day.opens_at is not None
+            else []
+        )
+        rows.append(GridRow(space_day.space, cells, space_day.free, space_day.bookings))
+    return rows
 
 
 def time_choices(first: time, last: time, slot_minutes: int) -> list[time]:

@@ -6,8 +6,10 @@ and end times and turned into UTC, one occurrence at a time: that is what keeps 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, weekday
 
@@ -17,6 +19,9 @@ FREQUENCIES = {"daily": DAILY, "weekly": WEEKLY, "monthly": MONTHLY}
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 MAX_OCCURRENCES = 400
+# Recurrence.from_choices' arguments, named as the series form names its fields (the API's
+# schema says start_date for starts_on and has no ends_by).
+CHOICES = ("freq", "starts_on", "interval", "weekdays", "nth", "weekday", "until", "count", "ends_by")
 
 
 class RecurrenceError(DomainError):
@@ -54,10 +59,11 @@ class Recurrence:
         }
 
     @classmethod
-    def from_choices(cls, *, freq: str, starts_on: date, interval: int = 1, weekdays=(), nth: int | None = None, weekday: int | None = None, until: date | None = None, count: int | None = None) -> Recurrence:
+    def from_choices(cls, *, freq: str, starts_on: date, interval: int = 1, weekdays=(), nth: int | None = None, weekday: int | None = None, until: date | None = None, count: int | None = None, ends_by: str | None = None) -> Recurrence:
         """The recurrence a booking form or an API request asks for. Weekdays count only for a
         weekly series and the nth weekday only for a monthly one: a form keeps the others from
-        before its frequency was switched."""
+        before its frequency was switched. Likewise ``ends_by`` ("until" or "count"), when given,
+        keeps only the ending chosen; without it both count, and sending both is refused."""
         monthly = freq == "monthly"
         return cls(
             freq=freq,
@@ -66,9 +72,15 @@ class Recurrence:
             weekdays=tuple(weekdays or ()) if freq == "weekly" else (),
             nth=nth if monthly else None,
             weekday=weekday if monthly else None,
-            until=until,
-            count=count,
+            until=until if ends_by in (None, "until") else None,
+            count=count if ends_by in (None, "count") else None,
         )
+
+    @classmethod
+    def chosen_in(cls, values: Mapping[str, Any]) -> Recurrence:
+        """``from_choices`` with the choices found by name in a form's data or an API request's
+        values (anything else in them is left aside)."""
+        return cls.from_choices(**{name: values[name] for name in CHOICES if name in values})
 
     @classmethod
     def from_json(cls, rule: dict) -> Recurrence:

@@ -172,3 +172,26 @@ def test_every_occurrence_keeps_its_local_wall_clock_time_across_clock_changes(r
         assert (local.date(), local.time()) == (day, starts)
         instants.append(instant)
     assert instants == sorted(set(instants))
+
+
+def test_a_form_and_an_api_request_name_the_same_recurrence():
+    form_data = {
+        "freq": "weekly", "starts_on": date(2027, 3, 22), "interval": 1, "weekdays": [MON, WED],
+        "nth": 1, "weekday": 0, "until": date(2027, 5, 1), "count": 4, "ends_by": "count",
+        "space": "7", "starts": time(9), "csrf_token": "x",
+    }
+    api_values = {"freq": "weekly", "starts_on": date(2027, 3, 22), "interval": 1, "weekdays": [MON, WED], "count": 4}
+
+    assert Recurrence.chosen_in(form_data) == Recurrence.chosen_in(api_values) == Recurrence(
+        "weekly", date(2027, 3, 22), weekdays=(MON, WED), count=4
+    )
+
+
+@pytest.mark.parametrize(
+    "ends_by, until, count",
+    [("until", date(2027, 5, 1), None), ("count", None, 4), (None, date(2027, 5, 1), 4)],
+    ids=["a form ending on a date", "a form ending after a count", "an API request sending both"],
+)
+def test_only_the_ending_chosen_counts_and_without_a_choice_both_do(ends_by, until, count):
+    recurrence = Recurrence.from_choices(freq="daily", starts_on=date(2027, 3, 22), until=date(2027, 5, 1), count=4, ends_by=ends_by)
+    assert (recurrence.until, recurrence.count) == (until, count)

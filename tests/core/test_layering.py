@@ -39,14 +39,6 @@ ALLOWED: dict[str, set[str]] = {
 COMPOSITION_ROOTS = {"coworking", "coworking.cli", "coworking.demo", "coworking.models"}
 # Where blueprints are registered: the only importers of views modules.
 BLUEPRINT_REGISTRATION = {"coworking", "coworking.api"}
-# Other branches of issue 8 are splitting these modules now; until that lands their checks are
-# expected to fail (tests marked xfail below). Empty this set then.
-BEING_SPLIT = {
-    "coworking/api/bookings.py",
-    "coworking/bookings/services.py",
-    "coworking/bookings/views.py",
-    "coworking/feeds/services.py",
-}
 
 
 @dataclass(frozen=True)
@@ -153,10 +145,6 @@ class RunTimeImports(ast.NodeVisitor):
             self.found.append(Import(name, line))
 
 
-def checked(modules=MODULES, *, being_split: bool = False) -> list[Module]:
-    return [module for module in modules if (module.where in BEING_SPLIT) == being_split]
-
-
 # --- size and docstrings --------------------------------------------------------------------
 
 def over_the_limit(modules: list[Module]) -> list[str]:
@@ -164,12 +152,7 @@ def over_the_limit(modules: list[Module]) -> list[str]:
 
 
 def test_no_module_is_over_400_lines():
-    assert over_the_limit(checked()) == [], f"split these modules (at most {MAX_LINES} lines each)"
-
-
-@pytest.mark.xfail(strict=False, reason="being split in issue 8 by other branches: " + ", ".join(sorted(BEING_SPLIT)))
-def test_the_modules_being_split_end_under_400_lines_too():
-    assert over_the_limit(checked(being_split=True)) == []
+    assert over_the_limit(MODULES) == [], f"split these modules (at most {MAX_LINES} lines each)"
 
 
 def test_every_module_opens_with_a_docstring_saying_what_it_holds():
@@ -234,12 +217,7 @@ def imports_of_views(modules: list[Module]) -> list[str]:
 
 
 def test_only_the_blueprint_registration_imports_views():
-    assert imports_of_views(checked()) == [], "move what is shared out of the views module"
-
-
-@pytest.mark.xfail(strict=False, reason="api/bookings.py takes load_hub from api/views.py; it is being split in issue 8")
-def test_the_modules_being_split_import_no_views_either():
-    assert imports_of_views(checked(being_split=True)) == []
+    assert imports_of_views(MODULES) == [], "move what is shared out of the views module"
 
 
 # --- the reader itself ----------------------------------------------------------------------

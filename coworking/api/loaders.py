@@ -1,0 +1,103 @@
+"""The API's loaders, answering JSON: what a URL names (or 404), what a body names (or 422, since
+the mistake is in the request), who may change a hub (or 403), and bookings read again after the
+commit. A booking or series the caller may not see is a 404, never a 403, so ids reveal nothing.
+The pages have their own loaders (``coworking.hubs.loaders``), answering with error pages."""
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from coworking.accounts.models import User
+from coworking.api.auth import current_api_user
+from coworking.bookings.models import Booking, BookingSeries
+from coworking.errors import ApiError
+from coworking.extensions import db
+from coworking.hubs.models import Hub, Space
+from coworking.hubs.services import get_hub_by_slug, get_space_in_hub
+from coworking.types import MAX_INTEGER
+
+NO_SUCH_HUB = "There is no hub with this slug."
+NO_SUCH_SPACE = "There is no space with this id."
+NO_SUCH_BOOKING = "There is no booking with this id."
+NO_SUCH_SERIES = "There is no booking series with this id."
+
+
+# --- hubs and spaces ------------------------------------------------------------------------
+
+def load_hub(slug: str) -> Hub:
+    """The hub the URL names, or 404."""
+    hub = get_hub_by_slug(slug)
+    if hub is None:
+        raise ApiError(404, NO_SUCH_HUB)
+    return hub
+
+
+def load_space(hub: Hub, space_id: int, *, include_inactive: bool) -> Space:
+    """The hub's space the URL names, or 404 (an inactive one too only when ``include_inactive``)."""
+    space = get_space_in_hub(hub, space_id)
+    if space is None or not (space.active or include_inactive):
+        raise ApiError(404, "This hub has no such space.")
+    return space
+
+
+def hub_named(slug: str) -> Hub:
+    """The hub the body names (``hub``), or 422."""
+    hub = get_hub_by_slug(slug)
+    if hub is None:
+        raise ApiError(422, NO_SUCH_HUB, {"hub": NO_SUCH_HUB})
+    return hub
+
+
+def space_named(space_id: int, field: str = "space_id") -> Space:
+    """The space the body names (in ``field``), of any hub, or 422."""
+    space = db.session.get(Space, space_id)
+    if space is None:
+        raise ApiError(422, NO_SUCH_SPACE, {field: NO_SUCH_SPACE})
+    return space
+
+
+def require_manager(hub: Hub, message: str = "Only a manager of this hub or a network admin may change it.") -> None:
+    if not current_api_user().manages(hub):
+        raise ApiError(403, message)
+
+
+def managers_only(view):
+    """Load the hub and refuse anyone who does not manage it, before the body is read."""
+
+    @wraps(view)
+    def wrapped(*args, slug: str, **kwargs):
+        hub = load_hub(slug)
+        require_manager(hub)
+        return view(*args, hub=hub, **kwargs)
+
+    return wrapped
+
+
+# --- bookings and series --------------------------------------------------------------------
+
+def visible_booking(booking_id: int, user: User) -> Booking:
+    """The booking if the user may see it (``Booking.can_view``), else 404."""
+    booking = db.session.get(Booking, booking_id) if booking_id <= MAX_INTEGER else None
+    if booking is None or not booking.can_view(user):
+        raise ApiError(404, NO_SUCH_BOOKING)
+    return booking
+
+
+def visible_series(series_id: int, user: User) -> BookingSeries:
+    """The series if the user may see it (``BookingSeries.can_view``), else 404."""
+    series = db.session.get(BookingSeries, series_id) if series_id <= MAX_INTEGER else None
+    if series is None or not series.can_view(user):
+        raise ApiError(404, NO_SUCH_SERIES)
+    return series
+
+
+def reloaded(bookings: list[Booking]) -> list[Booking]:
+    """The bookings refreshed after the commit in one query (with their members), not one each."""
+    if not bookings:
+        return []
+    ids = [booking.id for booking in bookings]
+    query = sa.select(Booking).where(Booking.id.in_(ids)).options(selectinload(Booking.member))
+    by_id = {booking.id: booking for booking in db.session.scalars(query)}
+    return [by_id[booking_id] for booking_id in ids]

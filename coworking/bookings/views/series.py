@@ -1,0 +1,110 @@
+"""Booking a recurring series from a page: the form is previewed first (every date free or with its
+problems), then "Book the free dates" books exactly what was previewed, or says it changed."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import time
+
+from flask import Response, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from coworking.accounts.models import User
+from coworking.bookings import series as series_service
+from coworking.bookings.errors import SeriesHasConflicts
+from coworking.bookings.forms import SeriesForm
+from coworking.bookings.policy import hub_policy
+from coworking.bookings.recurrence import Recurrence, RecurrenceError
+from coworking.bookings.views.common import (
+    booking_form_data,
+    chosen_space,
+    day_times,
+    form_status,
+    me,
+    member_for,
+    page,
+    show_booking_refusal,
+    wants_override,
+)
+from coworking.errors import DomainError
+from coworking.forms import add_error
+from coworking.hubs import services as hub_services
+from coworking.hubs.loaders import hub_or_404
+from coworking.hubs.models import Hub, Space
+from coworking.transactions import unit_of_work
+
+
+def series_digest(space: Space, member: User, recurrence: Recurrence, starts: time, ends: time, override: bool) -> str:
+    """A fingerprint of what was previewed, so "Book the free dates" books exactly that series."""
+    shown = json.dumps([space.id, member.id, recurrence.to_json(), starts.isoformat(), ends.isoformat(), override])
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+def recurrence_error(form: SeriesForm, error: RecurrenceError) -> None:
+    field = error.field
+    if field == "until" and form.ends_by.data == "count":
+        field = "count"  # "say when it ends" belongs beside the box they chose
+    add_error(form, field, error.message)
+
+
+@login_required
+def book_series(slug: str):
+    hub = hub_or_404(slug)
+    data = booking_form_data(hub)
+    first = data.pop("day")
+    form = SeriesForm(data={"starts_on": first, "weekdays": [first.weekday()], "weekday": first.weekday(), **data})
+    form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind in ("desk", "room")])
+    starts, ends = day_times(hub, None, hub_policy(hub).slot_minutes)
+    form.starts.set_times(starts)
+    form.ends.set_times(ends)
+    preview, status = None, None
+    if form.validate_on_submit():
+        space = chosen_space(form, hub, ("desk", "room"))
+        member, status = member_for(form, hub)
+        if space is not None and member is not None:
+            override = wants_override(form, hub)
+            recurrence = Recurrence.chosen_in(form.data)
+            digest = series_digest(space, member, recurrence, form.starts.data, form.ends.data, override)
+            args = (space, member, recurrence, form.starts.data, form.ends.data)
+            try:
+                if form.confirm.data and form.previewed.data == digest:
+                    with unit_of_work():
+                        booked, occurrences = series_service.book_series(
+                            *args, booked_by=me(), skip_conflicts=True, override_rules=override
+                        )
+                    return series_booked(hub, booked, occurrences, member)
+                if form.confirm.data:
+                    add_error(form, None, "The details changed since the preview: check the dates below, then book.")
+                preview = series_service.preview_series(*args, booked_by=me(), override_rules=override)
+                form.previewed.data = digest
+                status = 200
+            except RecurrenceError as error:
+                recurrence_error(form, error)
+                status = 422
+            except SeriesHasConflicts as refusal:
+                add_error(form, None, refusal.message)
+                preview, status = refusal.preview, 409
+            except DomainError as refusal:
+                show_booking_refusal(form, refusal)
+                status = refusal.status
+    return page(
+        "bookings/book_series.html",
+        form_status(form, status),
+        form=form,
+        hub=hub,
+        staff=current_user.works_at(hub),
+        preview=preview,
+        free_count=sum(1 for o in preview or () if o.is_free),
+    )
+
+
+def series_booked(hub: Hub, booked, occurrences, member: User) -> Response:
+    free = [o for o in occurrences if o.is_free]
+    skipped = len(occurrences) - len(free)
+    message = f"Booked {len(free)} dates of {booked.space.name}."
+    if skipped:
+        message += f" {skipped} dates could not be booked and were left out."
+    flash(message, "success")
+    if member.id != current_user.id:
+        return redirect(url_for("bookings.manage_list", slug=hub.slug, email=member.email))
+    return redirect(url_for("bookings.mine"))
