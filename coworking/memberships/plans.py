@@ -262,7 +262,7 @@ def save_organisation(hub: Hub, *, by: User, name: str, billing_email: str, addr
     require_manager(by, hub, "manage organisations")
     name = _check_name(name, limit=160)
     try:
-        billing_email = check_email(billing_email)
+        billing_email = check_email((billing_email or "").strip())
     except DomainError as error:
         raise MembershipError(error.message, "billing_email") from error
     _refuse_taken_name(Organisation, hub, name, organisation)
