@@ -155,7 +155,7 @@ class _PeriodReader:
             sa.select(Booking.id, Booking.member_id, Booking.starts_at, Booking.ends_at, Booking.price_minor,
                       Booking.currency, Space.name, User.name, User.email, BookingCharge.billable_minor,
                       BookingCharge.quantity, BookingCharge.covered_by_membership, BookingCharge.covered_by_passes,
-                      BookingCharge.resource, Membership.organisation_id)
+                      BookingCharge.resource, BookingCharge.membership_id, Membership.organisation_id)
             .join(Space, Booking.space_id == Space.id)
             .join(User, Booking.member_id == User.id)
             .outerjoin(BookingCharge, BookingCharge.booking_id == Booking.id)
@@ -166,15 +166,14 @@ class _PeriodReader:
         )
         vat_rate = booking_vat_rate(self.hub)
         for (booking_id, member_id, booked_from, booked_until, price, currency, space_name, name, email, billable,
-             quantity, by_membership, by_passes, resource, organisation_id) in rows:
+             quantity, by_membership, by_passes, resource, membership_id, organisation_id) in rows:
             amount = price if billable is None else billable
             if not amount:
                 continue
             self._remember(member_id, name, email)
-            covered = (by_membership or 0) + (by_passes or 0)
-            what = f"Overage ({covered} of {quantity} {UNITS[resource]} covered)" if covered else "Pay as you go"
             yield BillableItem(self.party(member_id, organisation_id),
-                               f"{what}: {space_name}, {self._when(booked_from, booked_until)}", 1, amount, amount,
+                               f"{_what(billable, quantity, by_membership, by_passes, resource, membership_id)}: "
+                               f"{space_name}, {self._when(booked_from, booked_until)}", 1, amount, amount,
                                vat_rate, currency, f"booking:{booking_id}", member_id)
 
     def _when(self, starts_at, ends_at) -> str:
@@ -199,6 +198,15 @@ class _PeriodReader:
             yield BillableItem(self.party(purchase.member_id, purchase.organisation_id), description, 1,
                                purchase.price_minor, purchase.price_minor, purchase.vat_rate_bp, purchase.currency,
                                f"pass:{purchase.id}", purchase.member_id)
+
+
+def _what(billable, quantity, by_membership, by_passes, resource, membership_id) -> str:
+    covered = (by_membership or 0) + (by_passes or 0)
+    if covered:
+        return f"Overage ({covered} of {quantity} {UNITS[resource]} covered)"
+    if billable is not None and membership_id is not None:
+        return "Not covered by the membership's allowance"
+    return "Pay as you go"
 
 
 def _runs(parts: list[FeePart]) -> str:
