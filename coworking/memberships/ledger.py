@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
 from coworking.bookings.models import Booking
@@ -27,6 +27,8 @@ from coworking.memberships.models import (
     BookingCharge,
     EntryKind,
     Membership,
+    MembershipPause,
+    MembershipPlanChange,
     PassPurchase,
     Plan,
 )
@@ -90,21 +92,26 @@ class MemberLedger:
         return self.scope.plus(-MAX_CARRY_OVER_MONTHS)
 
     def _load_memberships(self) -> None:
-        self.memberships = list(db.session.scalars(
-            sa.select(Membership)
+        """Memberships with their plans (one query), then their plan changes and pauses (one)."""
+        rows = db.session.execute(
+            sa.select(Membership, Plan)
+            .join(Plan, Membership.plan_id == Plan.id)
             .where(
                 Membership.member_id == self.member_id,
                 Membership.hub_id == self.hub.id,
                 sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= self.lookback.first_day),
             )
-            .options(selectinload(Membership.plan_changes), selectinload(Membership.pauses))
             .order_by(Membership.starts_on)
-        ))
-        if not self.memberships:
+        ).all()
+        if not rows:
             return
-        plan_ids = {m.plan_id for m in self.memberships} | {c.plan_id for m in self.memberships for c in m.plan_changes}
-        plans = {plan.id: plan for plan in db.session.scalars(sa.select(Plan).where(Plan.id.in_(plan_ids)))}
-        self.timelines = {m.id: Timeline(m, plans, m.plan_changes, m.pauses) for m in self.memberships}
+        self.memberships = [membership for membership, _ in rows]
+        plans = {plan.id: plan for _, plan in rows}
+        changes, pauses = schedules([m.id for m in self.memberships])
+        missing = {change.plan_id for listed in changes.values() for change in listed} - set(plans)
+        if missing:
+            plans |= {plan.id: plan for plan in db.session.scalars(sa.select(Plan).where(Plan.id.in_(missing)))}
+        self.timelines = {m.id: Timeline(m, plans, changes[m.id], pauses[m.id]) for m in self.memberships}
 
     def _load_passes(self) -> None:
         self.passes = list(db.session.scalars(
@@ -177,7 +184,7 @@ class MemberLedger:
         """Open pools a day in ``period`` may draw on, oldest first: earlier periods whose
         carry-over reaches this one, then the period's own."""
         pools = []
-        for back in range(MAX_CARRY_OVER_MONTHS, -1, -1):
+        for back in range(self.timelines[membership.id].longest_carry_over(), -1, -1):
             source = period.plus(-back)
             if source < Period.of(membership.starts_on):
                 continue
@@ -224,6 +231,35 @@ class MemberLedger:
         db.session.add(entry)
         self.entries.append(entry)
         return entry
+
+
+class Change(NamedTuple):
+    plan_id: int
+    effective_on: date
+
+
+class Pause(NamedTuple):
+    starts_on: date
+    ends_on: date
+
+
+def schedules(membership_ids: list[int]) -> tuple[dict[int, list[Change]], dict[int, list[Pause]]]:
+    """The plan changes and pauses of these memberships, in one query."""
+    changes = sa.select(
+        MembershipPlanChange.membership_id, MembershipPlanChange.plan_id, MembershipPlanChange.effective_on.label("starts_on"),
+        sa.cast(sa.null(), sa.Date).label("ends_on"),
+    ).where(MembershipPlanChange.membership_id.in_(membership_ids))
+    pauses = sa.select(
+        MembershipPause.membership_id, sa.cast(sa.null(), sa.Integer), MembershipPause.starts_on, MembershipPause.ends_on,
+    ).where(MembershipPause.membership_id.in_(membership_ids))
+    by_change: dict[int, list[Change]] = defaultdict(list)
+    by_pause: dict[int, list[Pause]] = defaultdict(list)
+    for membership_id, plan_id, starts_on, ends_on in db.session.execute(sa.union_all(changes, pauses)):
+        if ends_on is None:
+            by_change[membership_id].append(Change(plan_id, starts_on))
+        else:
+            by_pause[membership_id].append(Pause(starts_on, ends_on))
+    return by_change, by_pause
 
 
 def lock_member(member_id: int) -> None:

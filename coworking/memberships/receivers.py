@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from coworking.events import booking_cancelled, booking_created, booking_moved
+from coworking.memberships.fast_path import settle_new_booking
 from coworking.memberships.periods import period_of_instant
 from coworking.memberships.settlement import settle_member
+from coworking.timezones import local_today
 
 
 def settle_booking(booking, *, previous_starts_at: datetime | None = None, today: date | None = None) -> None:
@@ -24,7 +26,12 @@ def settle_booking(booking, *, previous_starts_at: datetime | None = None, today
 
 
 def on_booking_created(booking, **_) -> None:
-    settle_booking(booking)
+    """A new booking: the fast path when it can tell the answer alone, else the full settlement."""
+    if booking.member_id is None or booking.purpose != "booking":
+        return
+    hub = booking.space.hub
+    if not settle_new_booking(booking, hub, local_today(hub.timezone)):
+        settle_booking(booking)
 
 
 def on_booking_moved(booking, *, previous_starts_at: datetime | None = None, **_) -> None:

@@ -59,6 +59,11 @@ class Timeline:
     def plan_on(self, day: date) -> Plan:
         return self.plans[self.plan_id_on(day)]
 
+    def longest_carry_over(self) -> int:
+        """The most months any of its plans lets allowance carry over."""
+        plan_ids = {self.membership.plan_id} | {plan_id for _, plan_id in self.changes}
+        return max(self.plans[plan_id].carry_over_months for plan_id in plan_ids)
+
     def is_paused_on(self, day: date) -> bool:
         return any(starts_on <= day <= ends_on for starts_on, ends_on in self.pauses)
 
