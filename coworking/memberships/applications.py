@@ -71,9 +71,11 @@ def overlapping_membership(member_id: int, hub_id: int, starts_on: date, ends_on
 
 
 def approve_application(application: Application, *, by: User, starts_on: date, today: date | None = None,
-                        organisation: Organisation | None = None, message: str = "") -> Membership:
+                        organisation: Organisation | None = None, message: str = "", notify: bool = True) -> Membership:
     """Approve: the membership starts on ``starts_on``, which may lie in the past by at most
-    MEMBERSHIP_BACKDATE_DAYS days. Approving (or deciding) twice is refused with 409."""
+    MEMBERSHIP_BACKDATE_DAYS days. Approving (or deciding) twice is refused with 409.
+
+    :param notify: email the member (the demo data does not)."""
     hub = application.hub
     require_manager(by, hub, "approve applications")
     _refuse_decided(application)
@@ -99,10 +101,26 @@ def approve_application(application: Application, *, by: User, starts_on: date, 
                  by=by, reason=message)
     _decide(application, ApplicationStatus.APPROVED, by, message)
     application.membership_id = membership.id
-    _email(application, "application_approved", f"Welcome to {hub.name}", membership=membership, message=message)
+    if notify:
+        _email(application, "application_approved", f"Welcome to {hub.name}", membership=membership, message=message)
     # Bookings the member already made from that date on are now covered by the plan.
     settle_member(hub, application.member_id, Period.of(starts_on), today=today)
     return membership
+
+
+def enrol_member(member: User, plan: Plan, *, by: User, starts_on: date, today: date | None = None,
+                 organisation: Organisation | None = None, message: str = "", notify: bool = True) -> Membership:
+    """A manager puts a member on a plan (a private one too) without waiting for them to apply:
+    recorded as an application made and approved by the manager, with the same checks."""
+    require_manager(by, plan.hub, "enrol members")
+    if _pending_application(member, plan.hub_id) is not None:
+        raise MembershipError("They have an application waiting: approve or decline it instead.", status=409)
+    application = Application(hub_id=plan.hub_id, member_id=member.id, plan_id=plan.id,
+                              message=f"Enrolled by {by.name}.")
+    db.session.add(application)
+    db.session.flush()
+    return approve_application(application, by=by, starts_on=starts_on, today=today, organisation=organisation,
+                               message=message, notify=notify)
 
 
 def insert_membership(membership: Membership) -> Membership:

@@ -134,3 +134,17 @@ def test_the_database_refuses_two_overlapping_memberships_of_a_member_in_a_hub(h
     assert after.id is not None
     with pytest.raises(IntegrityError):  # an open-ended one reaches to infinity
         db.session.execute(sa.update(Membership).where(Membership.id == first.id).values(ends_on=None))
+
+
+def test_a_manager_enrols_a_member_on_a_private_plan_directly(member, manager, make_plan, today):
+    from coworking.memberships.applications import enrol_member
+
+    private = make_plan(name="Community", public=False)
+    with pytest.raises(MembershipError) as refusal:
+        enrol_member(member, private, by=member, starts_on=today, today=today)
+    assert refusal.value.status == 403
+    membership = enrol_member(member, private, by=manager, starts_on=today, today=today, notify=False)
+    db.session.commit()
+    application = db.session.scalars(sa.select(Application)).one()
+    assert (membership.plan_id, application.status, application.decided_by_id) == (private.id, "approved", manager.id)
+    assert count(OutboxMessage) == 0
