@@ -63,25 +63,27 @@ def test_running_out_before_a_later_booking_takes_the_full_path(hub, member, mak
 
 
 @pytest.fixture
-def two_people(hub, manager, make_user, make_plan, make_membership, coming):
-    """One on a small plan, one with a pass."""
+def people(hub, manager, make_user, make_plan, make_membership, coming):
+    """One on a small plan, one with a pass, one whose allowance carries over a month."""
     from coworking.memberships.plans import create_pass_product, sell_pass
 
-    people = [make_user(email="a@example.org"), make_user(email="b@example.org")]
+    people = [make_user(email=f"{name}@example.org") for name in ("a", "b", "c")]
     make_membership(people[0], make_plan(name="Small", desk_days_per_month=2, room_hours_per_month=2), coming.first_day)
+    make_membership(people[2], make_plan(name="Carrying", desk_days_per_month=1, room_hours_per_month=1,
+                                         carry_over_months=1), coming.first_day)
     product = create_pass_product(hub, by=manager, name="Two", desk_days=2, valid_days=40, price_minor=2000)
     sell_pass(product, people[1], hub=hub, sold_by=manager, valid_from=coming.first_day)
     db.session.commit()
     return people
 
 
-bookings_made = st.lists(st.tuples(st.integers(0, 1), st.integers(0, 7), st.sampled_from(["desk", "room"]), st.integers(0, 2)),
+bookings_made = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 7), st.sampled_from(["desk", "room"]), st.integers(0, 2)),
                          min_size=1, max_size=12)
 
 
 @settings(max_examples=int(os.environ.get("LEDGER_EXAMPLES", "15")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(bookings=bookings_made)
-def test_after_any_booking_the_full_settlement_has_nothing_to_add(hub, two_people, desks, room, book, coming, bookings):
+def test_after_any_booking_the_full_settlement_has_nothing_to_add(hub, people, desks, room, book, coming, bookings):
     days = weekdays(coming, 4) + weekdays(coming.plus(1), 4)
     taken = set()
     try:
@@ -91,8 +93,8 @@ def test_after_any_booking_the_full_settlement_has_nothing_to_add(hub, two_peopl
             if (space.id, day, hours) in taken:
                 continue
             taken.add((space.id, day, hours))
-            book(space, days[day], *hours, who=two_people[who], commit=False)
-            for person in two_people:
+            book(space, days[day], *hours, who=people[who], commit=False)
+            for person in people:
                 full_settlement_changes_nothing(hub, person, Period.of(days[0]))
     finally:
         db.session.rollback()
