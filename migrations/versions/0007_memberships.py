@@ -125,7 +125,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['hub_id'], ['hubs.id'], name=op.f('fk_memberships_hub_id_hubs'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_memberships_member_id_users')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_memberships_organisation_id_organisations'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_memberships_plan_id_plans')),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_memberships_plan_id_plans'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships'))
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
@@ -272,7 +272,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_membership_plan_changes_created_by_id_users')),
     sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_membership_plan_changes_membership_id_memberships'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_membership_plan_changes_plan_id_plans')),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_membership_plan_changes_plan_id_plans'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_membership_plan_changes')),
     sa.UniqueConstraint('membership_id', 'effective_on', name='uq_membership_plan_changes_membership_effective_on')
     )

@@ -68,7 +68,9 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"))
+    # Plans are archived, never deleted; the cascade only lets a whole hub be deleted at once
+    # (PostgreSQL would otherwise check this key before its cascade reached the membership).
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -135,7 +137,7 @@ class MembershipPlanChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id", ondelete="CASCADE"))
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"))
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"))  # see Membership.plan_id
     effective_on: Mapped[date] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
