@@ -264,7 +264,8 @@ def schedules(membership_ids: list[int]) -> tuple[dict[int, list[Change]], dict[
 
 def lock_member(member_id: int) -> None:
     """Serialise settlements of one member (PostgreSQL: a row lock held to the commit), so two
-    bookings made at once cannot both spend the same allowance. SQLite's writes are serialised
-    already by its write lock."""
+    bookings made at once cannot both spend the same allowance. FOR NO KEY UPDATE, so rows that
+    merely refer to the member (a login session, a booking) are not held up. SQLite's writes
+    are serialised already by its write lock."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(User.id).where(User.id == member_id).with_for_update())
+        db.session.execute(sa.select(User.id).where(User.id == member_id).with_for_update(key_share=True))
