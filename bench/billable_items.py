@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from bench.common import Bench, Note, Timing, progress, timed
 from bench.seeding import (
     EMAIL_DOMAIN,
+    analyze,
     booking_row,
     create_bench_hubs,
     desk_day,
@@ -70,6 +71,7 @@ def run(bench: Bench) -> list:
             seed_memberships(hub, manager, members, period, rng)
             count = seed_bookings(data, period, rng)
             settled = timed(settle_everyone, hub, members, period)
+            analyze()  # the ledger grew from nothing: fresh planner statistics, as autovacuum or PRAGMA optimize keep
             progress(f"billable items: {count:,} bookings settled in {settled.seconds:.1f}s")
             calls, statements = measure(hub_id, period)
             hub, manager = db.session.get(Hub, hub_id), db.session.get(User, manager_id)

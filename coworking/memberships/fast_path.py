@@ -59,7 +59,8 @@ def settle_new_booking(booking: Booking, hub: Hub, today) -> bool:
     day, quantity = pieces[0].day, pieces[0].quantity
     period = Period.of(day)
     lock_member(booking.member_id)
-    rows = db.session.execute(_what_could_cover(), {
+    connection = db.session.connection()  # Core statements: no ORM processing needed
+    rows = connection.execute(_what_could_cover(), {
         "booking_id": booking.id, "member_id": booking.member_id, "hub_id": hub.id, "day": day,
         "period": period.key, "resource": resource}).all()
     if len(rows) != 1 or rows[0].settled:
@@ -84,7 +85,7 @@ def settle_new_booking(booking: Booking, hub: Hub, today) -> bool:
     if len(sources) == 1:  # this month only: the first query read its pool
         pools = {period.key: (facts.balance or 0, facts.grants)}
     else:
-        pools = {key: (balance, grants) for key, balance, grants in db.session.execute(_pools(), {
+        pools = {key: (balance, grants) for key, balance, grants in connection.execute(_pools(), {
             "membership_id": facts.membership_id, "resource": resource, "periods": [p.key for p in sources]})}
     if any(not pools.get(source.key, (0, 0))[1] for source in sources):
         return False  # a month not granted yet: the full path grants it
@@ -104,7 +105,7 @@ def settle_new_booking(booking: Booking, hub: Hub, today) -> bool:
             })
             needed -= taken
     if entries:
-        db.session.execute(AllowanceEntry.__table__.insert(), entries)
+        connection.execute(AllowanceEntry.__table__.insert(), entries)
     _write_charge(booking, hub, facts.membership_id, period, resource, quantity, covered=quantity - needed)
     return True
 
@@ -194,13 +195,13 @@ def _starts_later(booking: Booking, hub: Hub, period: Period | None) -> bool:
     """Does a confirmed booking of the member here come after this one in the allocation's
     order (start, then id), within the period (None: at all)?"""
     period_ends_at = period.utc_bounds(hub.timezone)[1] if period else NEVER
-    return bool(db.session.scalar(_later_booking(), {
+    return bool(db.session.connection().scalar(_later_booking(), {
         "member_id": booking.member_id, "hub_id": hub.id, "starts_at": booking.starts_at,
         "booking_id": booking.id, "period_ends_at": period_ends_at}))
 
 
 def _write_charge(booking: Booking, hub: Hub, membership_id, period: Period, resource: str, quantity: int, *, covered: int) -> None:
-    db.session.execute(BookingCharge.__table__.insert(), {
+    db.session.connection().execute(BookingCharge.__table__.insert(), {
         "booking_id": booking.id, "hub_id": hub.id, "member_id": booking.member_id, "membership_id": membership_id,
         "period": period.key, "resource": resource, "quantity": quantity, "covered_by_membership": covered,
         "covered_by_passes": 0, "price_minor": booking.price_minor,
