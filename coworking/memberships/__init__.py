@@ -2,10 +2,17 @@
 concessions, organisations, the allowance ledger settled from booking events, and the
 billable items of a period that invoicing turns into invoices.
 
-Module map: ``models/`` (the tables), ``periods.py`` and ``proration.py`` (pure calendar and
-money arithmetic), ``timeline.py`` (a membership's plan, pauses and concessions day by day),
-``plans.py`` (plans, prices, passes, organisations), ``applications.py`` and ``lifecycle.py``
-(the member's record), ``allocation.py`` (the pure allowance allocation), ``settlement.py``
-(the ledger written from it), ``allowances.py`` (adjustments, statements, expiry),
-``receivers.py`` (booking events), ``billable.py`` (billable items), ``demo.py``.
+Module map:
+- ``models/``: the tables (``plans.py`` what a hub sells, ``memberships.py`` the member's
+  record, ``allowances.py`` the ledger and each booking's charge); ``errors.py``: MembershipError.
+- Pure rules: ``periods.py`` (months in the hub's zone, ``parse_period``), ``proration.py``
+  (cumulative day shares), ``timeline.py`` (a membership day by day: plan, pause, concession,
+  fee parts, grants), ``allocation.py`` (which allowance covers which booking).
+- Services (flush, never commit): ``plans.py`` (plans, prices, passes, organisations),
+  ``applications.py`` (apply, approve, decline, enrol), ``lifecycle.py`` (plan changes, pauses,
+  cancellation, concessions, who is billed), ``allowances.py`` (adjustments, statements,
+  expiry), ``history.py`` (the history rows and the permission checks they share).
+- Settlement: ``receivers.py`` (booking events), ``fast_path.py`` (most new bookings, in a few
+  statements), ``settlement.py`` and ``ledger.py`` (the full re-settlement of a member).
+- ``billable.py``: ``billable_items(hub, period)``; ``demo.py``: the demo data.
 """
