@@ -104,6 +104,11 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict:
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         # How many proxies (nginx...) stand in front: their X-Forwarded-* headers are then trusted.
         "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0")),
+        # How far back a manager may date the start of a membership they approve (0: not at all).
+        "MEMBERSHIP_BACKDATE_DAYS": int(environ.get("MEMBERSHIP_BACKDATE_DAYS", "31")),
+        # VAT on bookings billed pay-as-you-go or as overage, at hubs that have a VAT number
+        # (basis points: 2000 is 20%). Plans and passes carry their own rate.
+        "BOOKING_VAT_RATE_BP": int(environ.get("BOOKING_VAT_RATE_BP", "2000")),
         # Werkzeug's scrypt by default; tests choose a cheap method to stay fast.
         "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
     }

@@ -18,7 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import api_availability, api_spaces, availability, booking_create, feeds  # noqa: E402
+from bench import (  # noqa: E402
+    api_availability,
+    api_spaces,
+    availability,
+    billable_items,
+    booking_create,
+    feeds,
+)
 from bench.common import (  # noqa: E402
     Bench,
     BenchError,
@@ -39,6 +46,7 @@ BENCHMARKS = {
     "booking_create": booking_create.run,
     "api_availability": api_availability.run,
     "feeds": feeds.run,
+    "billable_items": billable_items.run,
 }
 
 

@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_event_receivers(app)
     install_feed_revalidation(app)
     return app
 
@@ -112,6 +113,13 @@ def register_commands(app: Flask) -> None:
     from coworking.cli import register_commands as register
 
     register(app)
+
+
+def register_event_receivers(app: Flask) -> None:
+    """Higher areas listen to lower ones' domain events (coworking/events.py)."""
+    from coworking.memberships.receivers import connect_receivers
+
+    connect_receivers()
 
 
 def install_feed_revalidation(app: Flask) -> None:

@@ -4,3 +4,18 @@ from coworking.feeds.models import FeedCache, FeedToken  # noqa: F401
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space  # noqa: F401
 from coworking.hubs.roles import HubRole  # noqa: F401
 from coworking.mail import OutboxMessage  # noqa: F401
+from coworking.memberships.models import (  # noqa: F401
+    AllowanceEntry,
+    Application,
+    BookingCharge,
+    Concession,
+    Membership,
+    MembershipEvent,
+    MembershipPause,
+    MembershipPlanChange,
+    Organisation,
+    PassProduct,
+    PassPurchase,
+    Plan,
+    PlanPrice,
+)

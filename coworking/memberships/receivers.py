@@ -1,0 +1,49 @@
+"""The memberships area listens to bookings (coworking/events.py): each booking event re-settles
+the member's allowance from the period the booking was (and now is) in. Receivers run in the
+booking's transaction and flush, never commit; settling is idempotent, so a booking whose event
+arrives twice is still settled once."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from coworking.events import booking_cancelled, booking_created, booking_moved
+from coworking.memberships.fast_path import settle_new_booking
+from coworking.memberships.periods import period_of_instant
+from coworking.memberships.settlement import settle_member
+from coworking.timezones import local_today
+
+
+def settle_booking(booking, *, previous_starts_at: datetime | None = None, today: date | None = None) -> None:
+    """Settle the allowance of the booking's member in its hub, from the booking's period (or
+    the period it was moved from, when earlier). Blocks and bookings without a member are ignored."""
+    if booking.member_id is None or booking.purpose != "booking":
+        return
+    hub = booking.space.hub
+    period = period_of_instant(booking.starts_at, hub.timezone)
+    if previous_starts_at is not None:
+        period = min(period, period_of_instant(previous_starts_at, hub.timezone))
+    settle_member(hub, booking.member_id, period, today=today)
+
+
+def on_booking_created(booking, **_) -> None:
+    """A new booking: the fast path when it can tell the answer alone, else the full settlement."""
+    if booking.member_id is None or booking.purpose != "booking":
+        return
+    hub = booking.space.hub
+    if not settle_new_booking(booking, hub, local_today(hub.timezone)):
+        settle_booking(booking)
+
+
+def on_booking_moved(booking, *, previous_starts_at: datetime | None = None, **_) -> None:
+    settle_booking(booking, previous_starts_at=previous_starts_at)
+
+
+def on_booking_cancelled(booking, **_) -> None:
+    settle_booking(booking)
+
+
+def connect_receivers() -> None:
+    """Called once by create_app; connecting the same function again is a no-op (blinker)."""
+    booking_created.connect(on_booking_created)
+    booking_moved.connect(on_booking_moved)
+    booking_cancelled.connect(on_booking_cancelled)
