@@ -101,11 +101,13 @@ def seed_demo() -> list[DemoLogin]:
 
 def _seed_bookings(by_slug: dict[str, Hub]) -> None:
     from coworking.bookings.demo import seed_hub_bookings
+    from coworking.memberships.demo import seed_hub_memberships
 
     members = [accounts.find_user_by_email(email) for email, *_ in USERS if email.split("@")[0] in {"alice", "bob", "carol"}]
     for hub in by_slug.values():
         manager = next(role.user for role in _roles_of(hub) if role.role == Role.MANAGER.value)
         seed_hub_bookings(hub, members, manager)
+        seed_hub_memberships(hub, manager, members, DEMO_PASSWORD)
 
 
 def _roles_of(hub: Hub):
