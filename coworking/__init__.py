@@ -86,11 +86,13 @@ def register_blueprints(app: Flask) -> None:
     from coworking.bookings.views import bp as bookings_bp
     from coworking.feeds.views import bp as feeds_bp
     from coworking.hubs.views import bp as hubs_bp
+    from coworking.memberships.views import bp as memberships_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(hubs_bp)
     app.register_blueprint(bookings_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(memberships_bp)
 
     from coworking.api import register_api
 

@@ -1,0 +1,149 @@
+"""Lists of a hub's memberships and applications, filtered and paged in SQL, for the manager's
+pages, their CSV export and the API alike."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from coworking.accounts.models import User
+from coworking.extensions import db
+from coworking.hubs.models import Hub
+from coworking.memberships.models import (
+    Application,
+    ApplicationStatus,
+    Concession,
+    Membership,
+    MembershipPause,
+)
+
+
+class MembershipState(str, enum.Enum):
+    """Where a membership stands on a given day (derived from its dates, never stored)."""
+
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class MembershipFilters:
+    plan_id: int | None = None
+    state: MembershipState | None = None
+    with_concession: bool | None = None
+    organisation_id: int | None = None
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+
+def _state_condition(state: MembershipState, today: date):
+    paused_today = sa.exists().where(
+        MembershipPause.membership_id == Membership.id, MembershipPause.starts_on <= today, MembershipPause.ends_on >= today
+    )
+    started = Membership.starts_on <= today
+    not_ended = sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= today)
+    return {
+        MembershipState.UPCOMING: Membership.starts_on > today,
+        MembershipState.ENDED: Membership.ends_on < today,
+        MembershipState.PAUSED: sa.and_(started, not_ended, paused_today),
+        MembershipState.ACTIVE: sa.and_(started, not_ended, ~paused_today),
+    }[state]
+
+
+def _concession_condition(today: date):
+    return sa.exists().where(
+        Concession.membership_id == Membership.id,
+        sa.or_(Concession.ends_on.is_(None), Concession.ends_on >= today),
+    )
+
+
+def memberships_query(hub: Hub, filters: MembershipFilters, today: date) -> sa.Select:
+    """The hub's memberships matching ``filters``, newest start first, then by member name."""
+    query = sa.select(Membership).join(User, User.id == Membership.member_id).where(Membership.hub_id == hub.id)
+    if filters.plan_id is not None:
+        query = query.where(Membership.plan_id == filters.plan_id)
+    if filters.organisation_id is not None:
+        query = query.where(Membership.organisation_id == filters.organisation_id)
+    if filters.member_id is not None:
+        query = query.where(Membership.member_id == filters.member_id)
+    if filters.state is not None:
+        query = query.where(_state_condition(filters.state, today))
+    if filters.with_concession is not None:
+        condition = _concession_condition(today)
+        query = query.where(condition if filters.with_concession else ~condition)
+    return query.order_by(Membership.starts_on.desc(), User.name, Membership.id)
+
+
+def _loaded(query: sa.Select) -> sa.Select:
+    return query.options(
+        selectinload(Membership.member),
+        selectinload(Membership.plan),
+        selectinload(Membership.organisation),
+        selectinload(Membership.pauses),
+        selectinload(Membership.concessions),
+    )
+
+
+def page_of_query(query: sa.Select, page: int, per_page: int) -> Page:
+    """One page of ``query`` (LIMIT/OFFSET) and the count of all its rows: two statements, however
+    many rows there are."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total or 0)
+
+
+def hub_memberships(hub: Hub, filters: MembershipFilters, today: date, *, page: int = 1, per_page: int = 50) -> Page:
+    """A page of the hub's memberships, with their member, plan, organisation, pauses and concessions."""
+    return page_of_query(_loaded(memberships_query(hub, filters, today)), page, per_page)
+
+
+def all_hub_memberships(hub: Hub, filters: MembershipFilters, today: date):
+    """Every matching membership, streamed in batches (the CSV export)."""
+    return db.session.scalars(_loaded(memberships_query(hub, filters, today)).execution_options(yield_per=500))
+
+
+def state_of(membership: Membership, today: date) -> MembershipState:
+    """The state ``memberships_query`` filters by, for one loaded membership."""
+    if membership.starts_on > today:
+        return MembershipState.UPCOMING
+    if membership.ends_on is not None and membership.ends_on < today:
+        return MembershipState.ENDED
+    if any(pause.starts_on <= today <= pause.ends_on for pause in membership.pauses):
+        return MembershipState.PAUSED
+    return MembershipState.ACTIVE
+
+
+def hub_applications(hub: Hub, *, status: ApplicationStatus | None = ApplicationStatus.PENDING, page: int = 1,
+                     per_page: int = 50) -> Page:
+    """A page of the hub's applications (pending ones by default), oldest first."""
+    query = sa.select(Application).where(Application.hub_id == hub.id)
+    if status is not None:
+        query = query.where(Application.status == status.value)
+    query = query.options(selectinload(Application.member), selectinload(Application.plan)).order_by(
+        Application.created_at, Application.id
+    )
+    return page_of_query(query, page, per_page)
+
+
+def member_memberships(member: User) -> list[Membership]:
+    """A member's memberships at every hub, newest first."""
+    return list(db.session.scalars(
+        _loaded(sa.select(Membership).where(Membership.member_id == member.id))
+        .options(selectinload(Membership.hub))
+        .order_by(Membership.starts_on.desc(), Membership.id.desc())
+    ))
