@@ -30,9 +30,11 @@ seed: db
 run: seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Tests run in one process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
+PYTEST_WORKERS ?= auto
 test: install
 	@$(BIN)/python tests/check_postgres.py
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

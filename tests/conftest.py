@@ -38,6 +38,25 @@ def postgres_url() -> str:
     return normalise_database_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL))
 
 
+def worker_database_url(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own (``test_gw0``, ``test_gw1``...),
+    made beside the configured one when missing, since each run drops and rebuilds its schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def postgres_unavailable_reason(url: str) -> str | None:
     engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
     try:
@@ -90,6 +109,7 @@ def database_url(request, tmp_path_factory) -> str:
             if os.environ.get("REQUIRE_POSTGRES") == "1":
                 pytest.fail(reason + " and REQUIRE_POSTGRES=1", pytrace=False)
             pytest.skip(reason)
+        url = worker_database_url(url)
         reset_postgres_schema(url)
     migrate_to_head(url)
     return url
