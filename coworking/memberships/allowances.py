@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
+from coworking.bookings.models import Booking, BookingStatus
 from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.memberships.errors import MembershipError
@@ -125,6 +126,17 @@ def allowance_statement(membership: Membership, period: Period) -> dict[str, Poo
             statement.granted = timeline.grant(period, resource)
         statement.used_unlimited = _unlimited_use(membership, period, resource) if statement.unlimited else 0
     return statements
+
+
+def bookings_of_period(membership: Membership, period: Period) -> list[tuple[Booking, BookingCharge]]:
+    """The member's confirmed bookings of the period made under the membership, with how each
+    was settled (units its allowance and passes covered, and what is billable), by start."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Booking, BookingCharge).join(BookingCharge, BookingCharge.booking_id == Booking.id)
+        .where(BookingCharge.membership_id == membership.id, BookingCharge.period == period.key,
+               Booking.status == BookingStatus.CONFIRMED.value)
+        .order_by(Booking.starts_at, Booking.id)
+    )]
 
 
 def _unlimited_use(membership: Membership, period: Period, resource: str) -> int:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
 from coworking.extensions import db
@@ -242,6 +243,7 @@ def concessions_due_for_review(hub: Hub, today: date) -> list[Concession]:
         sa.select(Concession).join(Membership, Concession.membership_id == Membership.id)
         .where(Membership.hub_id == hub.id, Concession.review_on <= today,
                sa.or_(Concession.ends_on.is_(None), Concession.ends_on >= today))
+        .options(selectinload(Concession.membership).selectinload(Membership.member))
         .order_by(Concession.review_on, Concession.id)
     ))
 

@@ -223,6 +223,13 @@ def archive_pass_product(product: PassProduct, *, by: User, hub: Hub) -> PassPro
     return product
 
 
+def list_pass_products(hub: Hub, *, include_archived: bool = False) -> list[PassProduct]:
+    query = sa.select(PassProduct).where(PassProduct.hub_id == hub.id)
+    if not include_archived:
+        query = query.where(PassProduct.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(PassProduct.name)))
+
+
 def sell_pass(product: PassProduct, member: User, *, hub: Hub, sold_by: User, today: date | None = None,
               valid_from: date | None = None, organisation: Organisation | None = None) -> PassPurchase:
     """Record a sale at the product's price and VAT rate; its desk days are granted at once and
@@ -272,3 +279,7 @@ def save_organisation(hub: Hub, *, by: User, name: str, billing_email: str, addr
     organisation.name, organisation.billing_email, organisation.address = name, billing_email, (address or "").strip()
     db.session.flush()
     return organisation
+
+
+def list_organisations(hub: Hub) -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.hub_id == hub.id).order_by(Organisation.name)))

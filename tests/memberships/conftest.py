@@ -11,6 +11,13 @@ from coworking.events import booking_cancelled, booking_created, booking_moved
 from coworking.extensions import db
 from coworking.memberships.periods import Period
 from coworking.timezones import combine_local, local_today
+from tests.memberships.manage_fixtures import (  # noqa: F401  (the managers' pages)
+    hot_desk,
+    login,
+    outsider,
+    resident,
+    staff,
+)
 
 
 @pytest.fixture
