@@ -32,6 +32,7 @@ from coworking.memberships.timeline import Timeline
 from coworking.timezones import local_today
 
 UNITS = {"desk_days": "desk day(s)", "room_minutes": "room minute(s)"}
+MAX_ADJUSTMENT = 100_000  # more than a month of room minutes; keeps a typo out of the ledger's integers
 
 
 def _check_resource(resource: str) -> str:
@@ -46,7 +47,7 @@ def adjust_allowance(membership: Membership, *, by: User, period: Period, resour
     hub = membership.hub
     require_manager(by, hub, "adjust allowances")
     _check_resource(resource)
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0 or abs(quantity) > MAX_ADJUSTMENT:
         raise MembershipError("Give a whole number of units to add, or to take back (negative).", "quantity")
     reason = (reason or "").strip()
     if not reason or len(reason) > 300:
@@ -149,7 +150,7 @@ def pass_balances(member: User, hub: Hub, today: date) -> list[tuple[PassPurchas
     """The member's passes still valid at the hub, with the desk days left on each."""
     passes = list(db.session.scalars(sa.select(PassPurchase).where(
         PassPurchase.member_id == member.id, PassPurchase.hub_id == hub.id, PassPurchase.valid_until >= today,
-    ).order_by(PassPurchase.valid_until, PassPurchase.id)))
+    ).options(selectinload(PassPurchase.product)).order_by(PassPurchase.valid_until, PassPurchase.id)))
     if not passes:
         return []
     sums = dict(db.session.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
 from coworking.accounts.services import check_email
@@ -192,7 +193,7 @@ def list_plans(hub: Hub, *, include_private: bool = False, include_archived: boo
         query = query.where(Plan.public.is_(True))
     if not include_archived:
         query = query.where(Plan.archived_at.is_(None))
-    return list(db.session.scalars(query.order_by(Plan.name)))
+    return list(db.session.scalars(query.options(selectinload(Plan.prices)).order_by(Plan.name)))
 
 
 # --- passes ---------------------------------------------------------------------------------

@@ -35,10 +35,11 @@ def lazy_loads(app):
 
 
 @pytest.fixture
-def populate(hub, manager, make_user, hot_desk, resident, today):
+def populate(hub, manager, make_user, make_plan, hot_desk, resident, today):
     """``populate(n)``: n members, each with something different (an organisation, a concession,
     a plan change, a pause, a pass), and as many applications waiting."""
     this = Period.of(today)
+    make_plan(name="Community", public=False)  # a third plan: the plans page shows each one's prices
     organisations = [save_organisation(hub, by=manager, name=f"Co-op {n}", billing_email=f"coop{n}@example.org")
                      for n in range(3)]
     products = [create_pass_product(hub, by=manager, name=f"Pass {n}", desk_days=n + 1, valid_days=30, price_minor=1000)
@@ -59,7 +60,8 @@ def populate(hub, manager, make_user, hot_desk, resident, today):
                 change_plan(membership, (resident, hot_desk)[number % 2], by=manager, today=this.plus(-1).first_day, at_once=True)
             if number % 3 == 1 and plan.pauses_allowed:
                 pause_membership(membership, by=manager, first_period=this, months=1, today=this.plus(-1).first_day)
-            sell_pass(products[number % 3], person, hub=hub, sold_by=manager, today=today)
+            for product in products:
+                sell_pass(product, person, hub=hub, sold_by=manager, today=today)
             applicant = make_user(email=f"applicant{number}@example.org", name=f"Applicant {number}")
             apply_for_plan(applicant, (hot_desk, resident)[number % 2], today=today)
             memberships.append(membership)

@@ -119,6 +119,8 @@ def test_a_pause_longer_than_the_plan_allows_is_refused_and_a_shorter_one_record
     response = post_form(client, f"{record_url}/pause", {"first_period": next_month.key, "months": "3"})
     assert response.status_code == 422 and "at most 2 months" in error_beside(text(response), "months")
     assert count(MembershipPause) == 0
+    response = post_form(client, f"{record_url}/pause", {"first_period": next_month.key, "months": "1000000000"})
+    assert response.status_code == 422 and "at most 2 months" in error_beside(text(response), "months")
     response = post_form(client, f"{record_url}/pause", {"first_period": "2026-13", "months": "1"})
     assert response.status_code == 400 and error_beside(text(response), "first_period")
     response = post_form(client, f"{record_url}/pause", {"first_period": next_month.key, "months": "2", "reason": "Travelling"})
@@ -199,6 +201,9 @@ def test_adjusting_the_allowance_needs_a_reason_and_cannot_take_back_what_is_not
     assert response.status_code == 400 and error_beside(text(response), "reason") == "Say why."
     response = post_form(client, f"{record_url}/allowance", {"period": month, "resource": "desk_days", "quantity": "-50", "reason": "Oops"})
     assert response.status_code == 422 and "left to take back" in error_beside(text(response), "quantity")
+    response = post_form(client, f"{record_url}/allowance", {"period": month, "resource": "desk_days",
+                                                              "quantity": "99999999999", "reason": "Typo"})
+    assert response.status_code == 422 and "whole number of units" in error_beside(text(response), "quantity")
     assert count(AllowanceEntry, AllowanceEntry.kind == "ADJUSTMENT") == 0
     response = post_form(client, f"{record_url}/allowance", {"period": month, "resource": "desk_days", "quantity": "2",
                                                               "reason": "Wifi was down for two days"})

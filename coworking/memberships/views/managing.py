@@ -89,5 +89,5 @@ def saved(form, work: Callable[[], T]) -> T | None:
 
 def form_page(template: str, form, **context):
     """A page holding ``form``: 200 when shown, 400 (or the refusal's 409/422) when it came back."""
-    status = 200 if request.method == "GET" else getattr(form, "page_status", 400)
+    status = getattr(form, "page_status", 400) if request.method == "POST" else 200
     return render_template(template, form=form, **context), status
