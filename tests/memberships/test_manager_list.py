@@ -140,6 +140,7 @@ def test_staff_see_the_list_and_export_others_do_not(client, auth, login, staff,
     page = text(client.get("/hubs/here/memberships"))
     assert "Ben Example" in page and "Enrol a member" not in page
     assert client.get("/hubs/here/memberships.csv").status_code == 200
+    assert 'href="/hubs/here/memberships"' in text(client.get("/hubs/here/bookings"))  # the team's booking pages link here
     for who in (outsider, member):
         auth.logout()
         login(who)

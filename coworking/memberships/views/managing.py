@@ -2,8 +2,9 @@
 acting, a submission saved as one unit of work with its refusal shown beside the field, and a
 page answered with the status its form calls for.
 
-Who may do what (docs/decisions.md, "Staff on the memberships pages"): the hub's managers and
-network admins see and change everything; its staff see the lists and records, read-only.
+Who may do what (docs/decisions.md, "The managers' memberships pages: who may do what"): the
+hub's managers and network admins see and change everything; its staff see the lists and
+records, read-only.
 """
 from __future__ import annotations
 

@@ -14,7 +14,6 @@ from flask_login import login_required
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
 from coworking.memberships.allowances import (
-    UNITS,
     adjust_allowance,
     allowance_statement,
     bookings_of_period,
@@ -87,7 +86,7 @@ def _record_page(hub: Hub, membership: Membership, note_form: NoteForm):
     return form_page(
         "memberships/manage/record.html", note_form, hub=hub, membership=membership, today=today, period=period,
         line=roster_line(membership, today), others=[m for m in others if m.id != membership.id],
-        statement=allowance_statement(membership, period), units=UNITS, bookings=bookings_of_period(membership, period),
+        statement=allowance_statement(membership, period), bookings=bookings_of_period(membership, period),
         passes=pass_balances(membership.member, hub, today), history=membership_history(membership),
         can_manage=can_manage(hub),
     )
