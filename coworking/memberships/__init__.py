@@ -15,4 +15,7 @@ Module map:
 - Settlement: ``receivers.py`` (booking events), ``fast_path.py`` (most new bookings, in a few
   statements), ``settlement.py`` and ``ledger.py`` (the full re-settlement of a member).
 - ``billable.py``: ``billable_items(hub, period)``; ``demo.py``: the demo data.
+- Lists: ``queries.py`` (filtered and paged in SQL), ``roster.py`` (a membership as a line of the
+  hub's list and of its CSV export).
+- Pages: ``views/`` (the blueprint; see its docstring) and their forms in ``forms/``.
 """

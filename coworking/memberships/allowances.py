@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
+from coworking.bookings.models import Booking, BookingStatus
 from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.memberships.errors import MembershipError
@@ -31,6 +32,7 @@ from coworking.memberships.timeline import Timeline
 from coworking.timezones import local_today
 
 UNITS = {"desk_days": "desk day(s)", "room_minutes": "room minute(s)"}
+MAX_ADJUSTMENT = 100_000  # more than a month of room minutes; keeps a typo out of the ledger's integers
 
 
 def _check_resource(resource: str) -> str:
@@ -45,7 +47,7 @@ def adjust_allowance(membership: Membership, *, by: User, period: Period, resour
     hub = membership.hub
     require_manager(by, hub, "adjust allowances")
     _check_resource(resource)
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0 or abs(quantity) > MAX_ADJUSTMENT:
         raise MembershipError("Give a whole number of units to add, or to take back (negative).", "quantity")
     reason = (reason or "").strip()
     if not reason or len(reason) > 300:
@@ -127,6 +129,17 @@ def allowance_statement(membership: Membership, period: Period) -> dict[str, Poo
     return statements
 
 
+def bookings_of_period(membership: Membership, period: Period) -> list[tuple[Booking, BookingCharge]]:
+    """The member's confirmed bookings of the period made under the membership, with how each
+    was settled (units its allowance and passes covered, and what is billable), by start."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Booking, BookingCharge).join(BookingCharge, BookingCharge.booking_id == Booking.id)
+        .where(BookingCharge.membership_id == membership.id, BookingCharge.period == period.key,
+               Booking.status == BookingStatus.CONFIRMED.value)
+        .order_by(Booking.starts_at, Booking.id)
+    )]
+
+
 def _unlimited_use(membership: Membership, period: Period, resource: str) -> int:
     return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(BookingCharge.covered_by_membership), 0)).where(
         BookingCharge.membership_id == membership.id, BookingCharge.period == period.key,
@@ -137,7 +150,7 @@ def pass_balances(member: User, hub: Hub, today: date) -> list[tuple[PassPurchas
     """The member's passes still valid at the hub, with the desk days left on each."""
     passes = list(db.session.scalars(sa.select(PassPurchase).where(
         PassPurchase.member_id == member.id, PassPurchase.hub_id == hub.id, PassPurchase.valid_until >= today,
-    ).order_by(PassPurchase.valid_until, PassPurchase.id)))
+    ).options(selectinload(PassPurchase.product)).order_by(PassPurchase.valid_until, PassPurchase.id)))
     if not passes:
         return []
     sums = dict(db.session.execute(

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
 from coworking.extensions import db
@@ -110,6 +111,8 @@ def pause_membership(membership: Membership, *, by: User, first_period: Period, 
         raise MembershipError(f"The {plan.name} plan does not allow pauses.", "months")
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise MembershipError("A pause lasts one month or more.", "months")
+    if months > plan.max_pause_months:  # checked again below with the pauses next to it
+        raise MembershipError(f"A pause on the {plan.name} plan lasts at most {plan.max_pause_months} months.", "months")
     if first_period <= Period.of(today):
         raise MembershipError("A pause starts at the beginning of a month still to come.", "first_period")
     starts_on, ends_on = first_period.first_day, first_period.plus(months - 1).last_day
@@ -242,6 +245,7 @@ def concessions_due_for_review(hub: Hub, today: date) -> list[Concession]:
         sa.select(Concession).join(Membership, Concession.membership_id == Membership.id)
         .where(Membership.hub_id == hub.id, Concession.review_on <= today,
                sa.or_(Concession.ends_on.is_(None), Concession.ends_on >= today))
+        .options(selectinload(Concession.membership).selectinload(Membership.member))
         .order_by(Concession.review_on, Concession.id)
     ))
 

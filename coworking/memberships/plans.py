@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
 from coworking.accounts.services import check_email
@@ -192,7 +193,7 @@ def list_plans(hub: Hub, *, include_private: bool = False, include_archived: boo
         query = query.where(Plan.public.is_(True))
     if not include_archived:
         query = query.where(Plan.archived_at.is_(None))
-    return list(db.session.scalars(query.order_by(Plan.name)))
+    return list(db.session.scalars(query.options(selectinload(Plan.prices)).order_by(Plan.name)))
 
 
 # --- passes ---------------------------------------------------------------------------------
@@ -221,6 +222,13 @@ def archive_pass_product(product: PassProduct, *, by: User, hub: Hub) -> PassPro
     product.archived_at = utcnow()
     db.session.flush()
     return product
+
+
+def list_pass_products(hub: Hub, *, include_archived: bool = False) -> list[PassProduct]:
+    query = sa.select(PassProduct).where(PassProduct.hub_id == hub.id)
+    if not include_archived:
+        query = query.where(PassProduct.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(PassProduct.name)))
 
 
 def sell_pass(product: PassProduct, member: User, *, hub: Hub, sold_by: User, today: date | None = None,
@@ -272,3 +280,7 @@ def save_organisation(hub: Hub, *, by: User, name: str, billing_email: str, addr
     organisation.name, organisation.billing_email, organisation.address = name, billing_email, (address or "").strip()
     db.session.flush()
     return organisation
+
+
+def list_organisations(hub: Hub) -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.hub_id == hub.id).order_by(Organisation.name)))

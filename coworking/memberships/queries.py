@@ -18,6 +18,9 @@ from coworking.memberships.models import (
     Concession,
     Membership,
     MembershipPause,
+    MembershipPlanChange,
+    PassPurchase,
+    Plan,
 )
 
 
@@ -32,7 +35,7 @@ class MembershipState(str, enum.Enum):
 
 @dataclass(frozen=True)
 class MembershipFilters:
-    plan_id: int | None = None
+    plan_id: int | None = None  # the plan in force on the day the list is for (see plan_in_force)
     state: MembershipState | None = None
     with_concession: bool | None = None
     organisation_id: int | None = None
@@ -72,11 +75,40 @@ def _concession_condition(today: date):
     )
 
 
+def reference_day(membership: Membership, today: date) -> date:
+    """The day a list describes a membership on: today, or its first day if it has not begun,
+    or its last if it has ended."""
+    if membership.starts_on > today:
+        return membership.starts_on
+    if membership.ends_on is not None and membership.ends_on < today:
+        return membership.ends_on
+    return today
+
+
+def plan_in_force(today: date):
+    """SQL for the plan of each membership on its reference day: the latest plan change by then,
+    else the plan it started on (so a member who moved from Hot desk to Resident is listed under
+    Resident, and one whose move is still to come under Hot desk)."""
+    day = sa.case(
+        (Membership.starts_on > today, Membership.starts_on),
+        (Membership.ends_on < today, Membership.ends_on),
+        else_=sa.literal(today, sa.Date),
+    )
+    latest_change = (
+        sa.select(MembershipPlanChange.plan_id)
+        .where(MembershipPlanChange.membership_id == Membership.id, MembershipPlanChange.effective_on <= day)
+        .order_by(MembershipPlanChange.effective_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(latest_change, Membership.plan_id)
+
+
 def memberships_query(hub: Hub, filters: MembershipFilters, today: date) -> sa.Select:
     """The hub's memberships matching ``filters``, newest start first, then by member name."""
     query = sa.select(Membership).join(User, User.id == Membership.member_id).where(Membership.hub_id == hub.id)
     if filters.plan_id is not None:
-        query = query.where(Membership.plan_id == filters.plan_id)
+        query = query.where(plan_in_force(today) == filters.plan_id)
     if filters.organisation_id is not None:
         query = query.where(Membership.organisation_id == filters.organisation_id)
     if filters.member_id is not None:
@@ -92,10 +124,11 @@ def memberships_query(hub: Hub, filters: MembershipFilters, today: date) -> sa.S
 def _loaded(query: sa.Select) -> sa.Select:
     return query.options(
         selectinload(Membership.member),
-        selectinload(Membership.plan),
+        selectinload(Membership.plan).selectinload(Plan.prices),
         selectinload(Membership.organisation),
         selectinload(Membership.pauses),
         selectinload(Membership.concessions),
+        selectinload(Membership.plan_changes).selectinload(MembershipPlanChange.plan).selectinload(Plan.prices),
     )
 
 
@@ -136,6 +169,17 @@ def hub_applications(hub: Hub, *, status: ApplicationStatus | None = Application
         query = query.where(Application.status == status.value)
     query = query.options(selectinload(Application.member), selectinload(Application.plan)).order_by(
         Application.created_at, Application.id
+    )
+    return page_of_query(query, page, per_page)
+
+
+def hub_pass_sales(hub: Hub, *, page: int = 1, per_page: int = 50) -> Page:
+    """A page of the passes sold at the hub, latest sale first, with the member and the pass."""
+    query = (
+        sa.select(PassPurchase).where(PassPurchase.hub_id == hub.id)
+        .options(selectinload(PassPurchase.member), selectinload(PassPurchase.sold_by), selectinload(PassPurchase.product),
+                 selectinload(PassPurchase.organisation))
+        .order_by(PassPurchase.sold_at.desc(), PassPurchase.id.desc())
     )
     return page_of_query(query, page, per_page)
 

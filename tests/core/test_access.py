@@ -168,6 +168,46 @@ declare("bookings_api.booking_series", "POST", "/api/v1/booking-series", MEMBER,
 declare("bookings_api.one_series", "GET", "/api/v1/booking-series/{series}", OWNER, api=True)
 declare("bookings_api.one_series", "DELETE", "/api/v1/booking-series/{series}", OWNER, api=True)
 
+# memberships: the hub managers' pages (staff read the lists and records; every change is a manager's)
+for endpoint, path in (
+    ("memberships.memberships", "/hubs/{hub}/memberships"),
+    ("memberships.export_csv", "/hubs/{hub}/memberships.csv"),
+    ("memberships.record", "/hubs/{hub}/memberships/{membership}"),
+    ("memberships.applications", "/hubs/{hub}/applications"),
+    ("memberships.application", "/hubs/{hub}/applications/{application}"),
+    ("memberships.plans", "/hubs/{hub}/plans"),
+    ("memberships.passes", "/hubs/{hub}/passes"),
+    ("memberships.organisations", "/hubs/{hub}/organisations"),
+):
+    declare(endpoint, "GET", path, STAFF)
+for endpoint, path in (
+    ("memberships.enrol", "/hubs/{hub}/memberships/new"),
+    ("memberships.new_plan", "/hubs/{hub}/plans/new"),
+    ("memberships.edit_plan", "/hubs/{hub}/plans/{plan}/edit"),
+    ("memberships.change_price", "/hubs/{hub}/plans/{plan}/price"),
+    ("memberships.new_pass", "/hubs/{hub}/passes/new"),
+    ("memberships.sell_pass", "/hubs/{hub}/passes/sell"),
+    ("memberships.new_organisation", "/hubs/{hub}/organisations/new"),
+    ("memberships.edit_organisation", "/hubs/{hub}/organisations/{organisation}/edit"),
+    ("memberships.record_change_plan", "/hubs/{hub}/memberships/{membership}/plan"),
+    ("memberships.record_pause", "/hubs/{hub}/memberships/{membership}/pause"),
+    ("memberships.record_cancel", "/hubs/{hub}/memberships/{membership}/cancel"),
+    ("memberships.record_add_concession", "/hubs/{hub}/memberships/{membership}/concessions/new"),
+    ("memberships.record_end_concession", "/hubs/{hub}/memberships/{membership}/concessions/{concession}/end"),
+    ("memberships.record_adjust_allowance", "/hubs/{hub}/memberships/{membership}/allowance"),
+    ("memberships.record_billing", "/hubs/{hub}/memberships/{membership}/billing"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+    declare(endpoint, "POST", path, MANAGER)
+for endpoint, path in (
+    ("memberships.archive_plan", "/hubs/{hub}/plans/{plan}/archive"),
+    ("memberships.archive_pass", "/hubs/{hub}/passes/{pass_product}/archive"),
+    ("memberships.approve", "/hubs/{hub}/applications/{application}/approve"),
+    ("memberships.decline", "/hubs/{hub}/applications/{application}/decline"),
+    ("memberships.record_add_note", "/hubs/{hub}/memberships/{membership}/notes"),
+):
+    declare(endpoint, "POST", path, MANAGER)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -222,6 +262,7 @@ def world(hub, people, make_hub, make_space):
         time(14, 0), time(15, 0), booked_by=member,
     )
     tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
+    memberships = memberships_world(hub, people)
     db.session.commit()
     return {
         "people": everyone,
@@ -237,7 +278,31 @@ def world(hub, people, make_hub, make_space):
             "day": next_monday.isoformat(),
             "user": people.staff.id,
             "reset": "no-such-reset-token",
+            **memberships,
         },
+    }
+
+
+def memberships_world(hub, people) -> dict:
+    """The member on a plan of hub 'here' with a concession, someone else's application waiting,
+    a pass on sale and an organisation: the ids the memberships routes name."""
+    from coworking.accounts.services import create_user
+    from coworking.memberships.applications import apply_for_plan, enrol_member
+    from coworking.memberships.lifecycle import add_concession
+    from coworking.memberships.plans import create_pass_product, create_plan, save_organisation
+    from coworking.timezones import local_today
+
+    manager, today = people.manager, local_today(hub.timezone)
+    plan = create_plan(hub, by=manager, name="Hot desk", monthly_price_minor=12_000, pauses_allowed=True, max_pause_months=1)
+    membership = enrol_member(people.member, plan, by=manager, starts_on=today, notify=False)
+    applicant = create_user("applicant@example.org", "Ann Applicant", "correct-horse-battery")
+    return {
+        "plan": plan.id,
+        "membership": membership.id,
+        "concession": add_concession(membership, by=manager, reason="Bursary", percent_bp=5000).id,
+        "application": apply_for_plan(applicant, plan, today=today).id,
+        "pass_product": create_pass_product(hub, by=manager, name="Day pass", desk_days=1, valid_days=1, price_minor=1500).id,
+        "organisation": save_organisation(hub, by=manager, name="Bakery Co-op", billing_email="coop@example.org").id,
     }
 
 

@@ -10,6 +10,13 @@ import pytest
 from coworking.extensions import db
 from coworking.memberships.periods import Period
 from coworking.timezones import combine_local, local_today
+from tests.memberships.manage_fixtures import (  # noqa: F401  (the managers' pages)
+    hot_desk,
+    login,
+    outsider,
+    resident,
+    staff,
+)
 
 
 @pytest.fixture

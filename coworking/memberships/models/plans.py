@@ -167,6 +167,7 @@ class PassPurchase(db.Model):
 
     product: Mapped[PassProduct] = relationship()
     member: Mapped[User] = relationship(foreign_keys=[member_id])
+    sold_by: Mapped[User] = relationship(foreign_keys=[sold_by_id])
     organisation: Mapped[Organisation | None] = relationship()
 
     __table_args__ = (

@@ -2,8 +2,10 @@
 
 - ``member.py``: the public pricing page, applying, "my membership" (allowance, passes, the next
   invoice's estimate), changing plan, pausing, cancelling;
-- ``manager.py`` (and its siblings): plans and passes, applications, the memberships list and its
-  CSV, a member's record, concessions, organisations.
+- the hub managers' pages (staff see them read-only): ``manager.py`` applications, the
+  memberships list and its CSV, enrolling; ``plans.py`` plans, prices, passes and their sales,
+  organisations; ``records.py`` a member's record and the changes made there (plan, pause,
+  cancellation, concessions, allowance, billing, notes); ``managing.py`` what they share.
 """
 from __future__ import annotations
 
@@ -11,4 +13,9 @@ from flask import Blueprint
 
 bp = Blueprint("memberships", __name__)
 
-from coworking.memberships.views import manager, member  # noqa: E402,F401  (their routes join bp)
+from coworking.memberships.views import (  # noqa: E402,F401  (their routes join bp)
+    manager,
+    member,
+    plans,
+    records,
+)
