@@ -31,7 +31,7 @@ from bench.seeding import (
     room_day,
 )
 from coworking.accounts.models import User
-from coworking.bookings import services as bookings
+from coworking.bookings import operations as bookings
 from coworking.events import booking_created
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space

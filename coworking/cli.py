@@ -5,11 +5,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from tqdm import tqdm
 
 from coworking.errors import DomainError
 from coworking.transactions import unit_of_work
+from coworking.urls import external_url
 
 
 @contextmanager
@@ -36,7 +37,7 @@ def seed_demo_command():
 
     with unit_of_work():  # all of the demo data or none of it
         logins = seed_demo()
-    click.echo(f"Demo data is ready. Log in at {current_app.config['BASE_URL']}/login with:")
+    click.echo(f"Demo data is ready. Log in at {external_url('accounts.login')} with:")
     for login in logins:
         click.echo(f"  {login.email:<32} {DEMO_PASSWORD}   ({login.role})")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -375,3 +376,29 @@ def counted_statements(*, transaction_control: bool = False) -> Iterator[list[st
         yield statements
     finally:
         sa.event.remove(Engine, "before_cursor_execute", record)
+
+
+def run_together(app, count: int, action) -> list:
+    """``action(index)`` in ``count`` threads, each with its own app context and connection,
+    released at once and committed; returns each result or exception."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int):
+        with app.app_context():
+            try:
+                barrier.wait()
+                results[index] = action(index)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - the test inspects every outcome
+                db.session.rollback()
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

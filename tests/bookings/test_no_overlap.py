@@ -12,6 +12,7 @@ from coworking.bookings.errors import BookingConflict, NoDeskFree
 from coworking.bookings.models import Booking
 from coworking.bookings.operations import book_any_desk, book_space, cancel_booking, move_booking
 from coworking.extensions import db
+from tests.conftest import run_together
 
 
 def confirmed_count(space_id=None) -> int:
@@ -88,32 +89,6 @@ def test_the_database_refuses_a_row_longer_than_25_hours(room, monday, at, membe
     assert confirmed_count(room.id) == 1
 
 
-def run_together(app, count: int, action):
-    """Run ``action()`` in ``count`` threads, each with its own app context and connection,
-    released at the same instant. Returns each thread's result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[index] = action()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-                db.session.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 RACERS = 8
 
 
@@ -124,7 +99,7 @@ def test_racing_requests_for_one_slot_exactly_one_wins(app, room, monday, at, ma
     counter = iter(range(RACERS))
     lock = threading.Lock()
 
-    def attempt():
+    def attempt(_index):
         with lock:
             member_id = member_ids[next(counter)]
         from coworking.accounts.models import User
@@ -152,7 +127,7 @@ def test_racing_for_the_last_free_desk_exactly_one_gets_it(app, hub, desks, mond
     counter = iter(range(RACERS))
     lock = threading.Lock()
 
-    def attempt():
+    def attempt(_index):
         with lock:
             member_id = member_ids[next(counter)]
         from coworking.accounts.models import User
@@ -180,7 +155,7 @@ def test_racing_edits_cannot_move_two_bookings_onto_one_slot(app, room, monday, 
     counter = iter(range(RACERS))
     lock = threading.Lock()
 
-    def attempt():
+    def attempt(_index):
         with lock:
             booking_id = booking_ids[next(counter)]
         booking = db.session.get(Booking, booking_id)

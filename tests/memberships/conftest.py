@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from coworking.events import booking_cancelled, booking_created, booking_moved
 from coworking.extensions import db
 from coworking.memberships.periods import Period
 from coworking.timezones import combine_local, local_today
@@ -92,13 +91,12 @@ def make_membership(manager, today):
 @pytest.fixture
 def book(manager, member, at):
     """book(space, day, "09:00", "17:00", who=member): a booking made by the manager (rules
-    overridden, so any day will do), then its booking_created event."""
-    from coworking.bookings.services import book_space
+    overridden, so any day will do); the service announces it, and memberships settle it."""
+    from coworking.bookings.operations import book_space
 
     def make(space, day: date, start: str = "09:00", end: str = "17:00", who=None, commit: bool = True):
         booking = book_space(space, who or member, at(day, start), at(day, end), booked_by=manager,
                              override_rules=True, notify=False, now=at(day, start) - timedelta(days=1))
-        booking_created.send(booking)
         if commit:
             db.session.commit()
         return booking
@@ -108,11 +106,10 @@ def book(manager, member, at):
 
 @pytest.fixture
 def cancel(manager):
-    from coworking.bookings.services import cancel_booking
+    from coworking.bookings.operations import cancel_booking
 
     def make(booking, commit: bool = True):
         cancel_booking(booking, by=manager, reason="Test", notify=False, now=booking.starts_at - timedelta(days=1))
-        booking_cancelled.send(booking, by=manager)
         if commit:
             db.session.commit()
         return booking
@@ -122,14 +119,11 @@ def cancel(manager):
 
 @pytest.fixture
 def move(manager, at):
-    from coworking.bookings.services import move_booking
+    from coworking.bookings.operations import move_booking
 
     def make(booking, day: date, start: str, end: str, space=None, commit: bool = True):
-        previous = booking.starts_at, booking.ends_at, booking.space_id
         move_booking(booking, at(day, start), at(day, end), by=manager, override_rules=True, space=space,
-                     now=min(previous[0], at(day, start)) - timedelta(days=1))
-        booking_moved.send(booking, previous_starts_at=previous[0], previous_ends_at=previous[1],
-                           previous_space_id=previous[2])
+                     now=min(booking.starts_at, at(day, start)) - timedelta(days=1))
         if commit:
             db.session.commit()
         return booking

@@ -2,11 +2,9 @@
 line, overage and pay-as-you-go bookings, passes sold; nothing for a day outside a membership."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from coworking.extensions import db
 from coworking.memberships.billable import billable_items
@@ -14,22 +12,8 @@ from coworking.memberships.lifecycle import add_concession, cancel_membership, c
 from coworking.memberships.periods import Period
 from coworking.memberships.plans import create_pass_product, save_organisation, sell_pass
 from coworking.memberships.proration import share_of_month
+from tests.conftest import counted_statements
 from tests.memberships.conftest import weekdays
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def items_by_key(hub, period) -> dict:

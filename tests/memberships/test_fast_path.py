@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from coworking.bookings.services import book_space
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coworking.bookings.operations import book_space
 from coworking.events import booking_created
 from coworking.extensions import db
 from coworking.memberships.fast_path import settle_new_booking

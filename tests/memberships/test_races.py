@@ -1,41 +1,14 @@
 """Bookings of one member made at the same instant never spend the same allowance twice."""
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
 
 from coworking.extensions import db
 from coworking.memberships.models import AllowanceEntry, BookingCharge
+from tests.conftest import run_together
 from tests.memberships.conftest import weekdays
 
 RACERS = 6
-
-
-def run_together(app, count: int, action) -> list:
-    """``action(index)`` in ``count`` threads, each with its own app context and connection,
-    released at once and committed; returns each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[index] = action(index)
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-                db.session.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_racing_bookings_of_one_member_share_the_last_desk_day(app, hub, member, manager, make_plan, make_membership, make_space, book, coming):
