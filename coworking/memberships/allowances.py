@@ -137,7 +137,7 @@ def pass_balances(member: User, hub: Hub, today: date) -> list[tuple[PassPurchas
     """The member's passes still valid at the hub, with the desk days left on each."""
     passes = list(db.session.scalars(sa.select(PassPurchase).where(
         PassPurchase.member_id == member.id, PassPurchase.hub_id == hub.id, PassPurchase.valid_until >= today,
-    ).order_by(PassPurchase.valid_until, PassPurchase.id)))
+    ).options(selectinload(PassPurchase.product)).order_by(PassPurchase.valid_until, PassPurchase.id)))
     if not passes:
         return []
     sums = dict(db.session.execute(
