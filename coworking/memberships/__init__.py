@@ -15,4 +15,10 @@ Module map:
 - Settlement: ``receivers.py`` (booking events), ``fast_path.py`` (most new bookings, in a few
   statements), ``settlement.py`` and ``ledger.py`` (the full re-settlement of a member).
 - ``billable.py``: ``billable_items(hub, period)``; ``demo.py``: the demo data.
+- What members read (read-only): ``offers.py`` (the public plans and passes, prices with VAT as
+  the hub shows them), ``overview.py`` ("my membership": per hub, the allowance, passes,
+  applications and an estimate of next month's fee), ``usage.py`` (a month's allowance used
+  and left), ``coverage.py`` (what would pay, or paid, for a booking: the booking pages ask
+  through coworking/events.py), ``wording.py`` (allowances in words).
+- Pages: ``views/`` (the blueprint) and ``forms/``, one module per audience.
 """

@@ -23,9 +23,9 @@ from coworking.memberships.allowances import pass_balances
 from coworking.memberships.billable import booking_vat_rate
 from coworking.memberships.lifecycle import timeline_of
 from coworking.memberships.models import DESK_DAYS, BookingCharge, Membership
-from coworking.memberships.overview import allowance_use
 from coworking.memberships.periods import Period
 from coworking.memberships.settlement import PASS_KINDS, RESOURCE_OF_KIND
+from coworking.memberships.usage import allowance_use
 from coworking.memberships.wording import KIND_PLURALS, amount, number
 from coworking.money import format_money
 from coworking.timezones import local_today, utc_to_local
@@ -93,15 +93,13 @@ def _plan_coverage(membership: Membership, kind: str, resource: str, day: date, 
     if use.unlimited:
         return f"Your {plan.name} plan covers {plural} without limit.", ALL
     month = f"{day:%B}"
-    left = f"{number(use.left, resource)} of {amount(use.included, resource)} left in {month}"
-    if use.carried_over:
-        left += f", and {amount(use.carried_over, resource)} carried over"
-    if use.total_left >= needed:
+    left = f"{number(use.left, resource)} of {amount(use.available, resource)} left in {month}"
+    if use.left >= needed:
         return f"Your {plan.name} plan covers {plural}: {left}.", ALL
-    if use.total_left > 0:
+    if use.left > 0:
         return f"Your {plan.name} plan covers {plural}: {left}", PART
-    if use.included:
-        return f"Your {plan.name} plan's {month} allowance of {amount(use.included, resource)} is used up.", NONE
+    if use.available:
+        return f"Your {plan.name} plan's {month} allowance of {amount(use.available, resource)} is used up.", NONE
     return f"Your {plan.name} plan includes no {'desk days' if resource == DESK_DAYS else 'room hours'}.", NONE
 
 

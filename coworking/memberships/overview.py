@@ -1,6 +1,7 @@
 """A member's own view of their memberships ("My membership"): per hub, the current and coming
-memberships with this month's allowance used and left, the passes' balances, the applications
-waiting, and an estimate of next month's fee; the memberships that have ended below. Read-only.
+memberships with this month's allowance used and left (``usage.py``), the passes' balances, the
+applications waiting, and an estimate of next month's fee; the memberships that have ended
+below. Read-only.
 
 The estimate is what ``billable.billable_items`` will bill for the membership's fee (prorated by
 active days, the concession its own line, VAT per line at the plan's rate), worked out from the
@@ -18,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from coworking.accounts.models import User
 from coworking.extensions import db
 from coworking.hubs.models import Hub
-from coworking.memberships.allowances import allowance_statement, pass_balances
+from coworking.memberships.allowances import pass_balances
 from coworking.memberships.lifecycle import timeline_of
 from coworking.memberships.models import (
     DESK_DAYS,
@@ -36,70 +37,10 @@ from coworking.memberships.periods import Period
 from coworking.memberships.proration import percent_of
 from coworking.memberships.queries import MembershipState, state_of
 from coworking.memberships.timeline import FeePart, Timeline
-from coworking.memberships.wording import KINDS_OF_RESOURCE, amount, number
+from coworking.memberships.usage import AllowanceUse, allowance_use
 from coworking.timezones import local_today
 
 RESOURCE_LABELS = ((DESK_DAYS, "Desks"), (ROOM_MINUTES, "Rooms"))
-
-
-# --- the allowance --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AllowanceUse:
-    """One resource of one membership in one month, as the member reads it."""
-
-    resource: str
-    covered: bool  # the plan covers a kind of space that uses this resource
-    unlimited: bool
-    included: int  # the month's grant and adjustments
-    used: int
-    left: int  # of the month's own allowance
-    carried_over: int = 0  # left from earlier months and still usable
-
-    @property
-    def text(self) -> str:
-        """'6 of 10 room hours used, 4 left', 'Unlimited (3 desk days used so far)'."""
-        if not self.covered:
-            return "Not included in the plan"
-        if self.unlimited:
-            return f"Unlimited ({amount(self.used, self.resource)} used so far)"
-        carried = f"; {amount(self.carried_over, self.resource)} carried over from earlier months" if self.carried_over else ""
-        if not self.included:
-            return "None included" + carried
-        used, left = number(self.used, self.resource), number(self.left, self.resource)
-        return f"{used} of {amount(self.included, self.resource)} used, {left} left{carried}"
-
-    @property
-    def total_left(self) -> int:
-        return self.left + self.carried_over
-
-
-def allowance_use(membership: Membership, timeline: Timeline, period: Period, resource: str,
-                  today: date) -> AllowanceUse | None:
-    """The month's allowance of ``resource``; None when the membership is not active that month."""
-    days = timeline.active_days(period)
-    if not days:
-        return None
-    covered = any(timeline.plan_on(day).covers(kind) for day in days for kind in KINDS_OF_RESOURCE[resource])
-    statement = allowance_statement(membership, period)[resource]
-    if statement.unlimited:
-        return AllowanceUse(resource, covered, True, 0, statement.used_unlimited, 0)
-    included = statement.granted + statement.adjusted
-    return AllowanceUse(resource, covered, False, included, statement.used, max(statement.balance, 0),
-                        _carried_over(membership, timeline, period, resource, today))
-
-
-def _carried_over(membership: Membership, timeline: Timeline, period: Period, resource: str, today: date) -> int:
-    """What earlier months left that this month may still draw on (their carry-over reaches it)."""
-    left = 0
-    for back in range(1, timeline.longest_carry_over() + 1):
-        source = period.plus(-back)
-        if source < Period.of(membership.starts_on):
-            break
-        carry = timeline.carry_over_months(source)
-        if carry >= back and Period.of(today) <= source.plus(carry):
-            left += max(allowance_statement(membership, source)[resource].balance, 0)
-    return left
 
 
 # --- the estimate ---------------------------------------------------------------------------

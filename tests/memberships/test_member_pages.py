@@ -9,9 +9,16 @@ import pytest
 
 from coworking.extensions import db
 from coworking.memberships.applications import apply_for_plan, approve_application
-from coworking.memberships.lifecycle import add_concession, cancel_membership, change_plan, pause_membership
+from coworking.memberships.lifecycle import (
+    add_concession,
+    cancel_membership,
+    change_plan,
+    pause_membership,
+    timeline_of,
+)
 from coworking.memberships.periods import Period
 from coworking.memberships.plans import create_pass_product, create_plan, save_organisation, sell_pass
+from coworking.memberships.usage import allowance_use
 from tests.conftest import Auth, post_form
 from tests.core.test_no_n_plus_one import lazy_loads  # noqa: F401  (the fixture)
 from tests.memberships.conftest import weekdays
@@ -57,6 +64,25 @@ def test_my_membership_shows_the_plan_start_notice_and_allowance_used_after_book
     assert f"Started {this_month.first_day:%d %B %Y}" in page and "Notice period 30 days" in page
     assert "Desks: 2 of 10 desk days used, 8 left" in page
     assert "Rooms: 1.5 of 4 room hours used, 2.5 left" in page
+
+
+def test_a_months_use_is_its_own_bookings_whichever_month_they_draw_on(member, make_plan, make_membership, desks, book,
+                                                                       this_month, today):
+    """Bookings draw on carried-over allowance first: the second month's bookings take what the
+    first left, yet the first month still reads as its own bookings used it."""
+    first, second = this_month.plus(1), this_month.plus(2)
+    membership = make_membership(member, make_plan(name="Two", desk_days_per_month=2, carry_over_months=1), first.first_day)
+    book(desks[0], weekdays(first, 1)[0])
+    for day in weekdays(second, 3):
+        book(desks[0], day)
+    timeline = timeline_of(membership)
+
+    in_first = allowance_use(membership, timeline, first, "desk_days", today)
+    in_second = allowance_use(membership, timeline, second, "desk_days", today)
+
+    assert (in_first.used, in_first.left, in_first.text) == (1, 1, "1 of 2 desk days used, 1 left")
+    assert (in_second.used, in_second.left, in_second.text) == (
+        3, 0, "3 of 3 desk days used, 0 left (2 for the month, 1 carried over)")
 
 
 def test_an_unlimited_allowance_says_so_with_what_was_used(client, logged_in, make_plan, make_membership, desks, book, this_month):
