@@ -110,11 +110,12 @@ def _vat(hub: Hub) -> str:
 def _rate_words(hub: Hub, kind: str, space: Space | None) -> str:
     """'the room's price, £20.00 an hour', 'the desk's price, £15.00 a day (£7.50 a half day)'."""
     currency, vat = hub.currency, _vat(hub)
+    rate, per = ("hourly_rate_minor", "an hour") if kind == "room" else ("daily_rate_minor", "a day")
+    if space is None:  # not chosen yet: the cheapest of the kind
+        rates = [getattr(s, rate) for s in hub.spaces if s.kind == kind and s.active]
+        return f"the {kind}'s price, from {format_money(min(rates), currency)} {per}{vat}" if rates else f"the {kind}'s price"
     if kind == "room":
-        return f"the room's price, {format_money(space.hourly_rate_minor, currency)} an hour{vat}" if space else "the room's price"
-    if space is None:
-        rates = [s.daily_rate_minor for s in hub.spaces if s.kind == kind and s.active]
-        return f"the {kind}'s price, from {format_money(min(rates), currency)} a day{vat}" if rates else f"the {kind}'s price"
+        return f"the room's price, {format_money(space.hourly_rate_minor, currency)} an hour{vat}"
     daily = space.daily_rate_minor
     return (f"the {kind}'s price, {format_money(daily, currency)} a day "
             f"({format_money((daily + 1) // 2, currency)} a half day){vat}")

@@ -88,6 +88,13 @@ def test_without_a_plan_or_pass_the_desk_form_gives_the_price(client, logged_in,
     assert "Not covered by a plan or a pass: you pay the desk's price, £15.00 a day (£7.50 a half day) plus VAT." in chosen
 
 
+
+def test_without_a_plan_the_room_form_gives_the_rooms_price(client, logged_in, room, day):
+    page = text_of(client.get(f"{ROOM_FORM}?date={day.isoformat()}"))
+
+    assert "Not covered by a plan or a pass: you pay the room's price, from £20.00 an hour plus VAT." in page
+
+
 def test_the_room_form_says_how_many_room_hours_are_left(client, logged_in, on_hot_desk, room, day):
     page = text_of(client.get(f"{ROOM_FORM}?date={day.isoformat()}&space={room.id}"))
 

@@ -186,4 +186,4 @@ def cancel(membership_id: int):
                 flash(f"Your membership is cancelled: it ends on {cancelled.ends_on:%d %B %Y}.", "success")
                 return redirect(url_for("memberships.mine"))
     return page("memberships/cancel.html", status, form=form, membership=membership, hub=membership.hub,
-                plan=summarise(membership, today).plan, ends_on=ends_on, today=today)
+                plan=lifecycle.timeline_of(membership).plan_on(max(today, membership.starts_on)), ends_on=ends_on)
