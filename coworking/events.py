@@ -3,7 +3,7 @@
 Bookings send these; memberships (allowance use) and later areas connect receivers. A receiver
 runs inside the sender's transaction, so what it writes commits or rolls back with the change
 that caused it. Receivers take the sender (the Booking) and keyword arguments; they must not
-commit.
+commit. The questions at the end work the same way, but their receivers answer in words.
 """
 from __future__ import annotations
 
@@ -18,3 +18,19 @@ booking_created = _signals.signal("booking-created")
 booking_moved = _signals.signal("booking-moved")
 #: A booking was cancelled (``booking``, ``by``).
 booking_cancelled = _signals.signal("booking-cancelled")
+
+# --- questions ------------------------------------------------------------------------------
+# A lower area asking a higher one for words to show: each receiver returns a short text, or
+# None when it has nothing to say. ``answers()`` collects them. Receivers only read.
+
+#: How would a booking be paid for? Sender: the hub. Keyword arguments: ``member``, ``kind``
+#: ("desk" or "room"), ``day`` (a local date), ``space`` (None for "any free desk"), ``starts_at``
+#: and ``ends_at`` (UTC, or None while the form has no times yet).
+booking_coverage_asked = _signals.signal("booking-coverage-asked")
+#: How was this booking (the sender) settled: allowance, pass, or price billed?
+booking_settlement_asked = _signals.signal("booking-settlement-asked")
+
+
+def answers(signal, sender, **kwargs) -> list[str]:
+    """The texts the receivers of a question returned, leaving out those with nothing to say."""
+    return [text for _, text in signal.send(sender, **kwargs) if text]

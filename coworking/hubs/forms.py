@@ -60,11 +60,12 @@ class HubDetailsForm(FlaskForm):
     payment_terms_days = IntegerField(
         "Payment terms (days)", validators=[InputRequired(message="Enter a number of days, such as 14.")]
     )
+    members_may_change_plan_at_once = BooleanField("Members may change plan at once, with the month prorated")
     submit = SubmitField("Save hub")
 
     def hub_values(self) -> dict:
         """Keyword arguments for services.update_hub / create_hub."""
-        return {
+        values = {
             "name": self.name.data,
             "address": self.address.data or "",
             "timezone": self.timezone.data,
@@ -73,6 +74,9 @@ class HubDetailsForm(FlaskForm):
             "invoice_prefix": self.invoice_prefix.data,
             "payment_terms_days": self.payment_terms_days.data,
         }
+        if "members_may_change_plan_at_once" in self:
+            values["members_may_change_plan_at_once"] = bool(self.members_may_change_plan_at_once.data)
+        return values
 
 
 class NewHubForm(HubDetailsForm):
@@ -81,6 +85,7 @@ class NewHubForm(HubDetailsForm):
         validators=[DataRequired(), Length(max=60)],
         filters=[strip],
     )
+    members_may_change_plan_at_once = None  # a new hub starts with the default (from next month only)
     submit = SubmitField("Create hub")
 
 

@@ -32,6 +32,9 @@ class Hub(db.Model):
     vat_number: Mapped[str | None] = mapped_column(sa.String(32))
     invoice_prefix: Mapped[str] = mapped_column(sa.String(16), default="INV")
     payment_terms_days: Mapped[int] = mapped_column(default=14)
+    # Members change plan from the next month; where this is set they may also change at once,
+    # with the month prorated (managers always may).
+    members_may_change_plan_at_once: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     spaces: Mapped[list[Space]] = relationship(
         back_populates="hub", order_by="Space.kind, Space.name", cascade="all, delete-orphan"

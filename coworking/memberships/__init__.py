@@ -17,5 +17,10 @@ Module map:
 - ``billable.py``: ``billable_items(hub, period)``; ``demo.py``: the demo data.
 - Lists: ``queries.py`` (filtered and paged in SQL), ``roster.py`` (a membership as a line of the
   hub's list and of its CSV export).
-- Pages: ``views/`` (the blueprint; see its docstring) and their forms in ``forms/``.
+- What members read (read-only): ``offers.py`` (the public plans and passes, prices with VAT as
+  the hub shows them), ``overview.py`` ("my membership": per hub, the allowance, passes,
+  applications and an estimate of next month's fee), ``usage.py`` (a month's allowance used
+  and left), ``coverage.py`` (what would pay, or paid, for a booking: the booking pages ask
+  through coworking/events.py), ``wording.py`` (allowances in words).
+- Pages: ``views/`` (the blueprint) and ``forms/``, one module per audience.
 """

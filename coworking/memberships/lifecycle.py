@@ -56,7 +56,8 @@ def _resettle(membership: Membership, from_period: Period, today: date) -> None:
 def change_plan(membership: Membership, plan: Plan, *, by: User, today: date | None = None, at_once: bool = False,
                 effective_on: date | None = None, reason: str = "") -> MembershipPlanChange | None:
     """Move the membership to ``plan`` from the next period (the default), or today with the
-    fee and allowance prorated (``at_once``). A manager may choose another date. Returns the
+    fee and allowance prorated (``at_once``: members only where the hub allows it, see
+    ``Hub.members_may_change_plan_at_once``). A manager may choose another date. Returns the
     change, or None when the membership had not started yet and simply starts on the new plan."""
     is_manager = require_member_or_manager(by, membership, "change its plan")
     today = _today(membership, today)
@@ -80,6 +81,9 @@ def change_plan(membership: Membership, plan: Plan, *, by: User, today: date | N
     before = timeline.plan_on(effective_on)
     if before.id == plan.id:
         raise MembershipError(f"The membership is on {plan.name} then already.", "plan", status=409)
+    if at_once and not is_manager and not membership.hub.members_may_change_plan_at_once:
+        raise MembershipError("At this hub a new plan starts with the next month: ask the managers if you need it sooner.",
+                              "at_once")
     for superseded in [c for c in membership.plan_changes if c.effective_on >= effective_on]:
         record_event(membership, "plan_change_withdrawn",
                      f"Change to {superseded.plan.name} from {superseded.effective_on:%d %B %Y} replaced.", by=by)

@@ -1,12 +1,20 @@
 """The memberships area listens to bookings (coworking/events.py): each booking event re-settles
 the member's allowance from the period the booking was (and now is) in. Receivers run in the
 booking's transaction and flush, never commit; settling is idempotent, so a booking whose event
-arrives twice is still settled once."""
+arrives twice is still settled once. It also answers the booking pages' questions (what would
+cover a booking, how one was settled) in words, from ``coverage.py``."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from coworking.events import booking_cancelled, booking_created, booking_moved
+from coworking.events import (
+    booking_cancelled,
+    booking_coverage_asked,
+    booking_created,
+    booking_moved,
+    booking_settlement_asked,
+)
+from coworking.memberships.coverage import coverage_text, settlement_text
 from coworking.memberships.fast_path import settle_new_booking
 from coworking.memberships.periods import period_of_instant
 from coworking.memberships.settlement import settle_member
@@ -42,8 +50,18 @@ def on_booking_cancelled(booking, **_) -> None:
     settle_booking(booking)
 
 
+def on_booking_coverage_asked(hub, *, member, kind, day, space=None, starts_at=None, ends_at=None, **_) -> str | None:
+    return coverage_text(hub, member, kind, day, space=space, starts_at=starts_at, ends_at=ends_at)
+
+
+def on_booking_settlement_asked(booking, **_) -> str | None:
+    return settlement_text(booking)
+
+
 def connect_receivers() -> None:
     """Called once by create_app; connecting the same function again is a no-op (blinker)."""
     booking_created.connect(on_booking_created)
     booking_moved.connect(on_booking_moved)
     booking_cancelled.connect(on_booking_cancelled)
+    booking_coverage_asked.connect(on_booking_coverage_asked)
+    booking_settlement_asked.connect(on_booking_settlement_asked)

@@ -133,6 +133,22 @@ for endpoint, path in (
     declare(endpoint, "GET", path, MANAGER)
     declare(endpoint, "POST", path, MANAGER)
 
+# memberships: the members' pages
+declare("memberships.pricing", "GET", "/hubs/{hub}/pricing", PUBLIC)
+declare("memberships.apply", "GET", "/hubs/{hub}/apply", MEMBER)
+declare("memberships.apply", "POST", "/hubs/{hub}/apply", MEMBER)
+declare("memberships.mine", "GET", "/memberships", MEMBER)
+# One's own membership only: no one has membership 0, so everyone gets the 404 anyone gets for a
+# membership not theirs (the member's own pages, and others' 404s, are in tests/memberships).
+NO_ONES = rule(member="hidden", other_manager="hidden", staff="hidden", manager="hidden", admin="hidden")
+for endpoint, path in (
+    ("memberships.change_plan", "/memberships/0/plan"),
+    ("memberships.pause", "/memberships/0/pause"),
+    ("memberships.cancel", "/memberships/0/cancel"),
+):
+    declare(endpoint, "GET", path, NO_ONES)
+    declare(endpoint, "POST", path, NO_ONES)
+
 # calendar feeds
 HIDDEN = rule(anonymous="hidden", member="hidden", other_manager="hidden", staff="hidden", manager="hidden", admin="hidden")
 declare("feeds.private_feed", "GET", "/feeds/no-such-link.ics", HIDDEN)

@@ -165,7 +165,7 @@ MEMBER_PAGES = (
     "/hubs/alpha/book?date={day}", "/hubs/alpha/book?date={day}&kind=room",
     "/hubs/alpha/book/desk", "/hubs/alpha/book/room?date={day}", "/hubs/alpha/book/series",
     "/bookings", "/bookings/{booking}", "/bookings/{booking}.ics",
-    "/profile", "/profile/tokens", "/profile/calendar",
+    "/profile", "/profile/tokens", "/profile/calendar", "/hubs/alpha/pricing", "/memberships",
     "/feeds/{feed}.ics", "/feeds/spaces/{space}.ics", "/feeds/hubs/alpha/closures.ics",
 )
 MEMBER_API = (

@@ -64,6 +64,7 @@ def test_a_fixed_price_concession_bills_the_difference(hub, member, manager, pla
 def test_a_change_at_once_bills_each_plan_for_its_days_and_the_parts_make_the_month(hub, member, plan, make_plan, make_membership, coming):
     membership = make_membership(member, plan, coming.first_day)
     same_price = make_plan(name="Same price", monthly_price_minor=30_000)
+    hub.members_may_change_plan_at_once = True
     change_plan(membership, same_price, by=member, today=coming.first_day + timedelta(days=9), at_once=True)
     db.session.commit()
     items = items_by_key(hub, coming)

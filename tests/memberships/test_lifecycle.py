@@ -52,6 +52,7 @@ def test_a_plan_change_applies_from_the_next_period_by_default(on_plan, member, 
 def test_a_change_at_once_takes_effect_today_and_prorates_the_allowance(on_plan, member, make_plan, desks, book, coming):
     on_the_day = coming.first_day + timedelta(days=14)
     book(desks[0], weekdays(coming, 1)[0])  # grants the month: 4 desk days
+    on_plan.hub.members_may_change_plan_at_once = True
     change_plan(on_plan, make_plan(name="Twenty", desk_days_per_month=20), by=member, today=on_the_day, at_once=True)
     db.session.commit()
     granted = db.session.scalar(sa.select(sa.func.sum(AllowanceEntry.quantity)).where(

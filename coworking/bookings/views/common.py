@@ -23,12 +23,13 @@ from coworking.bookings.operations import member_to_book_for
 from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import attach_people
 from coworking.errors import DomainError
+from coworking.events import answers, booking_coverage_asked
 from coworking.extensions import db
 from coworking.forms import add_error, show_refusal
 from coworking.hubs import services as hub_services
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import NonexistentLocalTime, combine_local, local_today
-from coworking.types import utcnow
+from coworking.types import MAX_INTEGER, utcnow
 
 # --- loading and answering ------------------------------------------------------------------
 
@@ -137,6 +138,25 @@ def member_for(form, hub: Hub) -> tuple[User | None, int | None]:
 
 def wants_override(form, hub: Hub) -> bool:
     return bool(current_user.works_at(hub) and form.override_rules.data)
+
+
+def coverage_notes(form, hub: Hub, kind: str, starts: time | None = None, ends: time | None = None) -> list[str]:
+    """What would pay for the booking the form describes (a plan's allowance, a pass, or its
+    price), in the words of the areas that know (memberships answers ``booking_coverage_asked``).
+    Only for a booking of one's own: for someone else it would describe the wrong person."""
+    if form.member_email.data or form.day.data is None:
+        return []
+    space_id = form.space.space_id() if form.space.data != ANY_DESK else None
+    space = hub_services.get_space_in_hub(hub, space_id) if space_id is not None and 0 < space_id <= MAX_INTEGER else None
+    starts_at = ends_at = None
+    if starts is not None and ends is not None and starts < ends:
+        try:
+            starts_at, ends_at = (combine_local(form.day.data, at, hub.timezone) for at in (starts, ends))
+        except NonexistentLocalTime:
+            starts_at = ends_at = None
+    return answers(booking_coverage_asked, hub, member=me(), kind=kind, day=form.day.data,
+                   space=space if space is not None and space.kind == kind else None,
+                   starts_at=starts_at, ends_at=ends_at)
 
 
 # --- the availability grid ------------------------------------------------------------------

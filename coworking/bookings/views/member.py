@@ -32,6 +32,7 @@ from coworking.bookings.rules import desk_windows
 from coworking.bookings.views.common import (
     booking_form_data,
     chosen_space,
+    coverage_notes,
     day_asked,
     day_times,
     form_status,
@@ -45,6 +46,7 @@ from coworking.bookings.views.common import (
     wants_override,
 )
 from coworking.errors import DomainError
+from coworking.events import answers, booking_settlement_asked
 from coworking.forms import show_refusal
 from coworking.hubs import services as hub_services
 from coworking.hubs.loaders import hub_or_404
@@ -131,7 +133,8 @@ def book_desk(slug: str):
                 booking, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override))
                 if booking is not None:
                     return booked(booking)
-    return page("bookings/book_desk.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub))
+    return page("bookings/book_desk.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
+                coverage=coverage_notes(form, hub, "desk"))
 
 
 @login_required
@@ -156,7 +159,8 @@ def book_room(slug: str):
             )
             if booking is not None:
                 return booked(booking)
-    return page("bookings/book_room.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub))
+    return page("bookings/book_room.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
+                coverage=coverage_notes(form, hub, "room", form.starts.data, form.ends.data))
 
 
 # --- a member's bookings --------------------------------------------------------------------
@@ -192,6 +196,8 @@ def render_show(booking: Booking, cancel_form: CancelForm, status: int = 200):
         cancel_form=cancel_form,
         can_cancel=refusal is None,
         staff=current_user.works_at(booking.hub),
+        # How it was paid for: the memberships area answers from the booking's settlement.
+        settlement=answers(booking_settlement_asked, booking),
     )
 
 

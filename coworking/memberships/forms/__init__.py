@@ -1,2 +1,3 @@
-"""The memberships area's forms, one module per group of pages: they parse what was typed;
-the rules live in the services (plans.py, applications.py, lifecycle.py, allowances.py)."""
+"""The memberships pages' forms, one module per group of pages: ``member.py`` (apply, change
+plan, pause, cancel), and the managers' ``plans.py``, ``manager.py``, ``records.py`` (sharing
+``fields.py``). They parse what was typed; the rules are the services'."""
