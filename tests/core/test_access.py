@@ -168,6 +168,28 @@ declare("bookings_api.booking_series", "POST", "/api/v1/booking-series", MEMBER,
 declare("bookings_api.one_series", "GET", "/api/v1/booking-series/{series}", OWNER, api=True)
 declare("bookings_api.one_series", "DELETE", "/api/v1/booking-series/{series}", OWNER, api=True)
 
+# memberships API: anyone logged in reads plans, applies and reads their own; the rest is managers'
+declare("memberships_api.plans", "GET", "/api/v1/hubs/{hub}/plans", MEMBER, api=True)
+declare("memberships_api.my_memberships", "GET", "/api/v1/me/memberships", MEMBER, api=True)
+declare("memberships_api.my_allowance", "GET", "/api/v1/me/allowance", MEMBER, api=True)
+declare("memberships_api.applications", "POST", "/api/v1/hubs/{hub}/applications", MEMBER, api=True)
+declare("memberships_api.applications", "GET", "/api/v1/hubs/{hub}/applications", MANAGER, api=True)
+for endpoint, action in (("approve_application", "approve"), ("decline_application", "decline")):
+    declare(f"memberships_api.{endpoint}", "POST", f"/api/v1/hubs/{{hub}}/applications/{{application}}/{action}",
+            MANAGER, api=True)
+declare("memberships_api.memberships", "GET", "/api/v1/hubs/{hub}/memberships", MANAGER, api=True)
+declare("memberships_api.membership", "GET", "/api/v1/hubs/{hub}/memberships/{membership}", MANAGER, api=True)
+for endpoint, action in (
+    ("membership_change_plan", "change-plan"),
+    ("membership_pause", "pause"),
+    ("membership_cancel", "cancel"),
+    ("membership_concessions", "concessions"),
+    ("allowance_adjustments", "allowance-adjustments"),
+):
+    declare(f"memberships_api.{endpoint}", "POST", f"/api/v1/hubs/{{hub}}/memberships/{{membership}}/{action}",
+            MANAGER, api=True)
+declare("memberships_api.billable_items", "GET", "/api/v1/hubs/{hub}/billable-items", MANAGER, api=True)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -222,6 +244,7 @@ def world(hub, people, make_hub, make_space):
         time(14, 0), time(15, 0), booked_by=member,
     )
     tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
+    memberships = membership_and_application(hub, people)
     db.session.commit()
     return {
         "people": everyone,
@@ -237,8 +260,22 @@ def world(hub, people, make_hub, make_space):
             "day": next_monday.isoformat(),
             "user": people.staff.id,
             "reset": "no-such-reset-token",
+            **memberships,
         },
     }
+
+
+def membership_and_application(hub, people) -> dict:
+    """The member's membership of the hub, and an application (the staff's) waiting there."""
+    from coworking.memberships.applications import apply_for_plan, enrol_member
+    from coworking.memberships.plans import create_plan
+    from coworking.timezones import local_today
+
+    plan = create_plan(hub, by=people.manager, name="Hot desk", monthly_price_minor=15_000)
+    membership = enrol_member(people.member, plan, by=people.manager, starts_on=local_today(hub.timezone),
+                              notify=False)
+    application = apply_for_plan(people.staff, plan)
+    return {"membership": membership.id, "application": application.id}
 
 
 def outcome(response, api: bool) -> str:
