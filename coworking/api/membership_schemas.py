@@ -4,8 +4,8 @@ those of allowances and billable items, with the fields defined here.
 
 Dates are ISO (``2026-11-16``), local to the hub. A period is a month written ``YYYY-MM``
 (``2026-11``); anything else (``2026-13``, ``26-1``) is a 422 naming the field. Rates are basis
-points: ``vat_rate_bp: 2000`` is 20%. Allowances count desk days and room minutes (``null``
-per month: unlimited).
+points: ``vat_rate_bp: 2000`` is 20%. A plan includes desk days and room hours a month (``null``:
+unlimited); the allowance ledger counts desk days and room minutes.
 """
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coworking.api.booking_schemas import CalendarDate, PersonSchema, record_id
-from coworking.api.schemas import MoneySchema, PageQuerySchema, PageSchema, TrimmedString
+from coworking.api.schemas import MoneySchema, PageQuerySchema, PageSchema, TrimmedString, whole_number
 from coworking.memberships.errors import MembershipError
 from coworking.memberships.lifecycle import cancellation_end_date, timeline_of
 from coworking.memberships.models import ApplicationStatus
+from coworking.memberships.models.plans import FROM_THE_START
 from coworking.memberships.periods import parse_period
 from coworking.memberships.queries import MembershipState, state_of
 from coworking.timezones import local_today
-from coworking.types import MAX_INTEGER
 
 PERIOD_DOC = {
     "type": "string",
@@ -85,7 +85,7 @@ class PlanSummarySchema(Schema):
 
 class PlanPriceSchema(Schema):
     effective_from = fields.Function(
-        lambda price: None if price.effective_from.year == 1 else price.effective_from.isoformat(),
+        lambda price: None if price.effective_from == FROM_THE_START else price.effective_from.isoformat(),
         metadata={"type": "string", "format": "date", "nullable": True, "description": "null: from the start"},
     )
     price = Derived(MoneySchema, lambda price: money(price.price_minor, price.currency))
@@ -294,8 +294,7 @@ class PlanChangeRequestSchema(Schema):
 
 class PauseRequestSchema(Schema):
     first_period = PeriodField(required=True, metadata={"description": "A month still to come, YYYY-MM"})
-    months = fields.Integer(strict=True, required=True, validate=validate.Range(max=MAX_INTEGER),
-                            metadata={"description": "Whole months, at most what the plan allows"})
+    months = whole_number(required=True, metadata={"description": "Whole months, at most what the plan allows"})
     reason = text(REASON_LENGTH)
 
 
@@ -318,8 +317,10 @@ class ConcessionRequestSchema(Schema):
 
     @validates_schema
     def percent_or_fixed_price(self, data: dict, **kwargs) -> None:
-        if ("percent" in data) == ("fixed_price" in data):
-            raise ValidationError("Give either a percent or a fixed_price, not both.", "percent")
+        if "percent" in data and "fixed_price" in data:
+            raise ValidationError("Give a percent or a fixed_price, not both.", "percent")
+        if "percent" not in data and "fixed_price" not in data:
+            raise ValidationError("Give a percent off the fee, or a fixed_price a month.", "percent")
         hundredths = Decimal(str(data.get("percent", 0))) * 100
         if hundredths != hundredths.to_integral_value():
             raise ValidationError("Give the percentage with two decimals at most.", "percent")

@@ -1,4 +1,5 @@
-"""/api/v1/me/memberships and /api/v1/hubs/<slug>/memberships: your memberships at every hub;
+"""/api/v1/me/memberships and /api/v1/hubs/<slug>/memberships: your memberships at every hub
+(and one of them with its history);
 a hub's memberships (filtered), one with its history, and what its managers change on one:
 its plan, a pause, its cancellation, a concession.
 
@@ -11,7 +12,7 @@ from flask.views import MethodView
 
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import one_write
-from coworking.api.loaders import hub_membership, hub_plan_named, managers_only
+from coworking.api.loaders import hub_membership, hub_plan_named, managers_only, own_membership
 from coworking.api.membership_schemas import (
     CancelRequestSchema,
     ConcessionRequestSchema,
@@ -44,6 +45,15 @@ class MyMemberships(MethodView):
     def get(self, page: int, per_page: int):
         """Your memberships at every hub, newest first: current, coming and past ones"""
         return member_memberships_page(current_api_user(), page=page, per_page=per_page)
+
+
+@blp.route("/me/memberships/<int:membership_id>", endpoint="my_membership")
+class MyMembership(MethodView):
+    @blp.response(200, MembershipDetailSchema)
+    @blp.documents_errors(401, 404)
+    def get(self, membership_id: int):
+        """One of your memberships, with its history (anyone else's is a 404)"""
+        return own_membership(current_api_user(), membership_id)
 
 
 @blp.route("/hubs/<slug>/memberships", endpoint="memberships")

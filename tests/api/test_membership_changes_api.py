@@ -72,6 +72,17 @@ def test_members_read_their_own_memberships_at_every_hub(client, people, mary, m
     assert "events" not in mine
 
 
+def test_members_read_one_of_theirs_with_its_history_and_no_one_elses(client, mary, membership, make_user, make_token,
+                                                                       people):
+    own = client.get(f"/api/v1/me/memberships/{membership.id}", headers=bearer(make_token(mary)))
+    assert own.status_code == 200
+    assert (own.get_json()["id"], [e["kind"] for e in own.get_json()["events"]]) == (membership.id, ["approved"])
+
+    for someone_else in (make_user(email="olga@example.org"), people.manager, people.admin):
+        response = client.get(f"/api/v1/me/memberships/{membership.id}", headers=bearer(make_token(someone_else)))
+        assert assert_json_error(response, 404, "not_found")["message"] == "There is no membership with this id."
+
+
 def test_a_manager_reads_one_membership_with_its_history(client, membership, as_manager, resident, people, today):
     change_plan(membership, resident, by=people.admin, reason="Needs more days")
     db.session.commit()

@@ -309,3 +309,20 @@ def test_declining_needs_a_message_which_the_member_is_sent(client, application,
     mail = db.session.scalars(sa.select(OutboxMessage)).one()
     assert "We are full until spring." in mail.body_text
     assert_json_error(client.post(url, json={"message": "Again"}, headers=as_manager), 409, "conflict")
+
+
+# --- the OpenAPI document -------------------------------------------------------------------
+
+WRITES = (
+    "/api/v1/hubs/{slug}/applications",
+    "/api/v1/hubs/{slug}/applications/{application_id}/approve",
+    "/api/v1/hubs/{slug}/applications/{application_id}/decline",
+    *(f"/api/v1/hubs/{{slug}}/memberships/{{membership_id}}/{action}"
+      for action in ("change-plan", "pause", "cancel", "concessions", "allowance-adjustments")),
+)
+
+
+def test_every_memberships_write_documents_its_refusals(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in WRITES:
+        assert {"400", "401", "403", "404", "409", "413", "415", "422"} <= set(paths[path]["post"]["responses"]), path

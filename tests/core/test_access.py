@@ -171,6 +171,7 @@ declare("bookings_api.one_series", "DELETE", "/api/v1/booking-series/{series}", 
 # memberships API: anyone logged in reads plans, applies and reads their own; the rest is managers'
 declare("memberships_api.plans", "GET", "/api/v1/hubs/{hub}/plans", MEMBER, api=True)
 declare("memberships_api.my_memberships", "GET", "/api/v1/me/memberships", MEMBER, api=True)
+declare("memberships_api.my_membership", "GET", "/api/v1/me/memberships/{membership}", PERSONAL, api=True)
 declare("memberships_api.my_allowance", "GET", "/api/v1/me/allowance", MEMBER, api=True)
 declare("memberships_api.applications", "POST", "/api/v1/hubs/{hub}/applications", MEMBER, api=True)
 declare("memberships_api.applications", "GET", "/api/v1/hubs/{hub}/applications", MANAGER, api=True)
