@@ -132,30 +132,43 @@ def test_the_list_filters_by_plan_state_concession_and_organisation(client, hub,
     assert "state" in error["fields"]
 
 
-def test_a_page_of_memberships_costs_the_same_however_many_there_are(client, hub, hot_desk, resident, people,
-                                                                     make_user, make_membership, make_token, today):
+def with_history(membership, new_plan, admin, today) -> None:
+    """A plan change, a pause and a concession: what a page shows of each membership."""
+    change_plan(membership, new_plan, by=admin)
+    pause_membership(membership, by=admin, first_period=Period.of(today).plus(2), months=1)
+    add_concession(membership, by=admin, percent_bp=2500, reason="student")
+    db.session.commit()
+
+
+def test_a_page_of_a_hubs_memberships_costs_the_same_however_many_there_are(client, hub, hot_desk, resident, people,
+                                                                            make_user, make_membership, as_manager,
+                                                                            today):
     organisation = save_organisation(hub, by=people.admin, name="Bakery Co", billing_email="bills@bakery.example")
     db.session.commit()
-    coming = Period.of(today).plus(2)
 
     def add_members(count: int) -> None:
         for _ in range(count):
-            member = make_user()
-            membership = make_membership(member, hot_desk, organisation=organisation)
-            change_plan(membership, resident, by=people.admin)
-            pause_membership(membership, by=people.admin, first_period=coming, months=1)
-            add_concession(membership, by=people.admin, percent_bp=2500, reason="student")
-            db.session.commit()
-
-    def statements(url: str, headers: dict) -> int:
-        return len(statements_to_get(client, url, headers))
+            with_history(make_membership(make_user(), hot_desk, organisation=organisation), resident, people.admin, today)
 
     add_members(2)
-    mine = bearer(make_token(make_user()))
-    manager = bearer(make_token(people.manager))
-    few = statements(MEMBERSHIPS, manager), statements("/api/v1/me/memberships", mine)
+    few = len(statements_to_get(client, MEMBERSHIPS, as_manager))
     add_members(6)
-    assert (statements(MEMBERSHIPS, manager), statements("/api/v1/me/memberships", mine)) == few
+    assert len(statements_to_get(client, MEMBERSHIPS, as_manager)) == few
+
+
+def test_a_page_of_your_memberships_costs_the_same_however_many_you_hold(client, mary, make_hub, make_plan,
+                                                                         make_membership, make_token, people, today):
+    def join_hubs(count: int) -> None:
+        for _ in range(count):
+            elsewhere = make_hub(timezone="Europe/London")
+            plans = make_plan(at=elsewhere, name="Hot desk"), make_plan(at=elsewhere, name="Resident")
+            with_history(make_membership(mary, plans[0]), plans[1], people.admin, today)
+
+    as_mary = bearer(make_token(mary))
+    join_hubs(2)
+    few = len(statements_to_get(client, "/api/v1/me/memberships", as_mary))
+    join_hubs(6)
+    assert len(statements_to_get(client, "/api/v1/me/memberships", as_mary)) == few
 
 
 # --- changing the plan ----------------------------------------------------------------------
