@@ -56,15 +56,16 @@ class MyAllowance(MethodView):
 
 
 def allowances_of(user: User, period: Period | None, membership_id: int | None) -> list[dict]:
-    if membership_id is not None:
-        chosen = [own_membership(user, membership_id)]
-    else:
-        chosen = [m for m in member_memberships(user) if runs_during(m, period or current_period(m.hub.timezone))]
-    statements = [(m, period or current_period(m.hub.timezone)) for m in chosen]
-    statements = [(m, month, allowance_statement(m, month)) for m, month in statements]
-    booking_ids = {b for _, _, by_resource in statements for s in by_resource.values() for b in s.used_by_booking}
-    bookings = bookings_by_id(booking_ids)
-    return [membership_allowance(m, month, by_resource, bookings) for m, month, by_resource in statements]
+    """The user's memberships that run during the period (each hub's current month unless it is
+    given), or the one ``membership_id`` names, each with its statement."""
+    chosen = [own_membership(user, membership_id)] if membership_id is not None else member_memberships(user)
+    months = [(membership, period or current_period(membership.hub.timezone)) for membership in chosen]
+    if membership_id is None:
+        months = [(membership, month) for membership, month in months if runs_during(membership, month)]
+    statements = [(membership, month, allowance_statement(membership, month)) for membership, month in months]
+    bookings = bookings_by_id({booking_id for *_, by_resource in statements
+                               for statement in by_resource.values() for booking_id in statement.used_by_booking})
+    return [membership_allowance(*statement, bookings) for statement in statements]
 
 
 def runs_during(membership: Membership, period: Period) -> bool:
