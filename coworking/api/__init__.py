@@ -7,11 +7,19 @@ from coworking.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
-    from coworking.api import availability, bookings, series  # noqa: F401  (they fill bookings_blp)
+    from coworking.api import (  # noqa: F401  (they fill their blueprints)
+        allowances,
+        availability,
+        bookings,
+        memberships,
+        plans,
+        series,
+    )
     from coworking.api.auth import register_token_auth
     from coworking.api.bookings_blueprint import blp as bookings_blp
     from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
+    from coworking.api.memberships_blueprint import blp as memberships_blp
     from coworking.api.schemas import ErrorSchema
     from coworking.api.views import blp as core_blp
 
@@ -22,7 +30,7 @@ def register_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (core_blp, bookings_blp, feeds_blp):
+    for blueprint in (core_blp, bookings_blp, feeds_blp, memberships_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     register_token_auth(app)

@@ -1,6 +1,7 @@
 """The API's loaders, answering JSON: what a URL names (or 404), what a body names (or 422, since
 the mistake is in the request), who may change a hub (or 403), and bookings read again after the
-commit. A booking or series the caller may not see is a 404, never a 403, so ids reveal nothing.
+commit. A booking, series or membership the caller may not see is a 404, never a 403, so ids
+reveal nothing.
 The pages have their own loaders (``coworking.hubs.loaders``), answering with error pages."""
 from __future__ import annotations
 
@@ -16,12 +17,17 @@ from coworking.errors import ApiError
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import get_hub_by_slug, get_space_in_hub
+from coworking.memberships.models import Application, Membership, Organisation, Plan
 from coworking.types import MAX_INTEGER
 
 NO_SUCH_HUB = "There is no hub with this slug."
 NO_SUCH_SPACE = "There is no space with this id."
 NO_SUCH_BOOKING = "There is no booking with this id."
 NO_SUCH_SERIES = "There is no booking series with this id."
+NO_SUCH_PLAN = "This hub has no plan with this id."
+NO_SUCH_MEMBERSHIP = "There is no membership with this id."
+NO_SUCH_APPLICATION = "This hub has no application with this id."
+NO_SUCH_ORGANISATION = "This hub has no organisation with this id."
 
 
 # --- hubs and spaces ------------------------------------------------------------------------
@@ -73,6 +79,54 @@ def managers_only(view):
         return view(*args, hub=hub, **kwargs)
 
     return wrapped
+
+
+# --- plans, memberships and applications ---------------------------------------------------
+
+def _stored(model, row_id: int):
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_INTEGER else None
+
+
+def hub_plan_named(hub: Hub, plan_id: int, field: str = "plan_id") -> Plan:
+    """The hub's plan the body names (in ``field``), or 422."""
+    plan = _stored(Plan, plan_id)
+    if plan is None or plan.hub_id != hub.id:
+        raise ApiError(422, NO_SUCH_PLAN, {field: NO_SUCH_PLAN})
+    return plan
+
+
+def hub_organisation_named(hub: Hub, organisation_id: int | None, field: str = "organisation_id") -> Organisation | None:
+    """The hub's organisation the body names (in ``field``), None when it names none, or 422."""
+    if organisation_id is None:
+        return None
+    organisation = _stored(Organisation, organisation_id)
+    if organisation is None or organisation.hub_id != hub.id:
+        raise ApiError(422, NO_SUCH_ORGANISATION, {field: NO_SUCH_ORGANISATION})
+    return organisation
+
+
+def hub_membership(hub: Hub, membership_id: int) -> Membership:
+    """The hub's membership the URL names, or 404 (one of another hub too)."""
+    membership = _stored(Membership, membership_id)
+    if membership is None or membership.hub_id != hub.id:
+        raise ApiError(404, NO_SUCH_MEMBERSHIP)
+    return membership
+
+
+def own_membership(user: User, membership_id: int) -> Membership:
+    """The caller's own membership, or 404 (someone else's too: ids reveal nothing)."""
+    membership = _stored(Membership, membership_id)
+    if membership is None or membership.member_id != user.id:
+        raise ApiError(404, NO_SUCH_MEMBERSHIP)
+    return membership
+
+
+def hub_application(hub: Hub, application_id: int) -> Application:
+    """The hub's application the URL names, or 404."""
+    application = _stored(Application, application_id)
+    if application is None or application.hub_id != hub.id:
+        raise ApiError(404, NO_SUCH_APPLICATION)
+    return application
 
 
 # --- bookings and series --------------------------------------------------------------------

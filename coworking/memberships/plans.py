@@ -26,6 +26,7 @@ from coworking.memberships.models import (
 )
 from coworking.memberships.models.plans import FROM_THE_START, MAX_CARRY_OVER_MONTHS
 from coworking.memberships.periods import Period
+from coworking.memberships.queries import plans_query
 from coworking.memberships.settlement import settle_member
 from coworking.timezones import local_today
 from coworking.types import utcnow
@@ -188,12 +189,8 @@ def change_plan_price(plan: Plan, price_minor: int, effective_from: date, *, by:
 
 
 def list_plans(hub: Hub, *, include_private: bool = False, include_archived: bool = False) -> list[Plan]:
-    query = sa.select(Plan).where(Plan.hub_id == hub.id)
-    if not include_private:
-        query = query.where(Plan.public.is_(True))
-    if not include_archived:
-        query = query.where(Plan.archived_at.is_(None))
-    return list(db.session.scalars(query.options(selectinload(Plan.prices)).order_by(Plan.name)))
+    query = plans_query(hub, include_private=include_private, include_archived=include_archived)
+    return list(db.session.scalars(query.options(selectinload(Plan.prices))))
 
 
 # --- passes ---------------------------------------------------------------------------------

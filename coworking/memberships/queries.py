@@ -1,5 +1,5 @@
-"""Lists of a hub's memberships and applications, filtered and paged in SQL, for the manager's
-pages, their CSV export and the API alike."""
+"""Lists of a hub's plans, memberships and applications, and of a member's memberships, filtered
+and paged in SQL, for the manager's pages, their CSV export and the API alike."""
 from __future__ import annotations
 
 import enum
@@ -184,10 +184,38 @@ def hub_pass_sales(hub: Hub, *, page: int = 1, per_page: int = 50) -> Page:
     return page_of_query(query, page, per_page)
 
 
-def member_memberships(member: User) -> list[Membership]:
-    """A member's memberships at every hub, newest first."""
-    return list(db.session.scalars(
+def _member_query(member: User) -> sa.Select:
+    return (
         _loaded(sa.select(Membership).where(Membership.member_id == member.id))
         .options(selectinload(Membership.hub))
         .order_by(Membership.starts_on.desc(), Membership.id.desc())
-    ))
+    )
+
+
+def member_memberships(member: User) -> list[Membership]:
+    """A member's memberships at every hub, newest first."""
+    return list(db.session.scalars(_member_query(member)))
+
+
+def member_memberships_page(member: User, *, page: int = 1, per_page: int = 50) -> Page:
+    """A page of ``member_memberships``."""
+    return page_of_query(_member_query(member), page, per_page)
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+def plans_query(hub: Hub, *, include_private: bool = False, include_archived: bool = False) -> sa.Select:
+    """The hub's plans by name: public ones still offered, unless told to include the others."""
+    query = sa.select(Plan).where(Plan.hub_id == hub.id)
+    if not include_private:
+        query = query.where(Plan.public.is_(True))
+    if not include_archived:
+        query = query.where(Plan.archived_at.is_(None))
+    return query.order_by(Plan.name, Plan.id)
+
+
+def hub_plans(hub: Hub, *, include_private: bool = False, include_archived: bool = False, page: int = 1,
+              per_page: int = 50) -> Page:
+    """A page of ``plans_query``, with each plan's prices."""
+    query = plans_query(hub, include_private=include_private, include_archived=include_archived)
+    return page_of_query(query.options(selectinload(Plan.prices)), page, per_page)

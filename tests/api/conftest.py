@@ -51,3 +51,84 @@ def assert_json_error(response, status: int, code: str) -> dict:
     assert error["message"]
     assert isinstance(error["fields"], dict)
     return error
+
+
+# --- memberships ----------------------------------------------------------------------------
+
+@pytest.fixture
+def make_plan(hub, people):
+    """make_plan(**terms) -> a plan of ``hub`` (or of ``at=another_hub``), made by a network admin:
+    £300 a month, 20% VAT, 10 desk days and 4 room hours, pauses of up to 2 months."""
+    from coworking.memberships.plans import create_plan
+
+    counter = iter(range(1, 1000))
+
+    def make(at=None, **terms):
+        terms.setdefault("name", f"Plan {next(counter)}")
+        terms.setdefault("monthly_price_minor", 30_000)
+        terms.setdefault("vat_rate_bp", 2000)
+        terms.setdefault("desk_days_per_month", 10)
+        terms.setdefault("room_hours_per_month", 4)
+        terms.setdefault("pauses_allowed", True)
+        terms.setdefault("max_pause_months", 2)
+        plan = create_plan(at or hub, by=people.admin, **terms)
+        db.session.commit()
+        return plan
+
+    return make
+
+
+@pytest.fixture
+def make_membership(people):
+    """make_membership(member, plan, starts_on=today): enrolled by a network admin, no mail."""
+    from coworking.memberships.applications import enrol_member
+    from coworking.timezones import local_today
+
+    def make(member, plan, starts_on=None, **options):
+        starts_on = starts_on or local_today(plan.hub.timezone)
+        membership = enrol_member(member, plan, by=people.admin, starts_on=starts_on, notify=False, **options)
+        db.session.commit()
+        return membership
+
+    return make
+
+
+def stored_memberships_state() -> dict:
+    """What the memberships tables (and the outbox) hold now: equal before and after a refused
+    request when nothing changed."""
+    from coworking.mail import OutboxMessage
+    from coworking.memberships.models import (
+        AllowanceEntry,
+        Application,
+        Concession,
+        Membership,
+        MembershipEvent,
+        MembershipPause,
+        MembershipPlanChange,
+    )
+
+    db.session.rollback()
+    db.session.expire_all()
+
+    def count(model) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+    memberships = db.session.scalars(sa.select(Membership).order_by(Membership.id))
+    applications = db.session.scalars(sa.select(Application).order_by(Application.id))
+    return {
+        "memberships": [(m.id, m.plan_id, m.starts_on, m.ends_on, m.cancelled_at) for m in memberships],
+        "applications": [(a.id, a.status, a.membership_id) for a in applications],
+        "rows": {model.__name__: count(model) for model in (
+            MembershipPlanChange, MembershipPause, Concession, AllowanceEntry, MembershipEvent, OutboxMessage)},
+    }
+
+
+def statements_to_get(client, url: str, headers: dict) -> list[str]:
+    """The SQL statements a GET costs, once the token's first use (recording it) is behind it."""
+    from tests.conftest import counted_statements
+
+    assert client.get(url, headers=headers).status_code == 200
+    with counted_statements() as statements:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return statements

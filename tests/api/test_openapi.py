@@ -61,3 +61,27 @@ def test_every_operation_documents_its_errors_in_our_envelope(app, spec):
 @pytest.mark.parametrize("method, path", (("patch", "/api/v1/hubs/{slug}"), ("post", "/api/v1/hubs/{slug}/spaces")))
 def test_writes_document_refusals(spec, method, path):
     assert {"400", "403", "404", "413", "415", "422"} <= set(spec["paths"][path][method]["responses"])
+
+
+def examples_in(node, path: str = ""):
+    """(where, schema, example) for every schema in the document that gives an example."""
+    if isinstance(node, dict):
+        if "example" in node and ("type" in node or "format" in node or "pattern" in node):
+            yield path, {key: value for key, value in node.items() if key != "example"}, node["example"]
+        for key, value in node.items():
+            yield from examples_in(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from examples_in(value, f"{path}/{index}")
+
+
+def test_every_example_in_the_document_fits_its_own_schema(spec):
+    from openapi_schema_validator import OAS30Validator
+
+    checked = 0
+    for where, schema, example in examples_in(spec):
+        validator = OAS30Validator(schema, format_checker=OAS30Validator.FORMAT_CHECKER)
+        errors = [error.message for error in validator.iter_errors(example)]
+        assert errors == [], (where, example)
+        checked += 1
+    assert checked > 10

@@ -224,6 +224,29 @@ for endpoint, path in (
 ):
     declare(endpoint, "POST", path, MANAGER)
 
+# memberships API: anyone logged in reads plans, applies and reads their own; the rest is managers'
+declare("memberships_api.plans", "GET", "/api/v1/hubs/{hub}/plans", MEMBER, api=True)
+declare("memberships_api.my_memberships", "GET", "/api/v1/me/memberships", MEMBER, api=True)
+declare("memberships_api.my_membership", "GET", "/api/v1/me/memberships/{membership}", PERSONAL, api=True)
+declare("memberships_api.my_allowance", "GET", "/api/v1/me/allowance", MEMBER, api=True)
+declare("memberships_api.applications", "POST", "/api/v1/hubs/{hub}/applications", MEMBER, api=True)
+declare("memberships_api.applications", "GET", "/api/v1/hubs/{hub}/applications", MANAGER, api=True)
+for endpoint, action in (("approve_application", "approve"), ("decline_application", "decline")):
+    declare(f"memberships_api.{endpoint}", "POST", f"/api/v1/hubs/{{hub}}/applications/{{application}}/{action}",
+            MANAGER, api=True)
+declare("memberships_api.memberships", "GET", "/api/v1/hubs/{hub}/memberships", MANAGER, api=True)
+declare("memberships_api.membership", "GET", "/api/v1/hubs/{hub}/memberships/{membership}", MANAGER, api=True)
+for endpoint, action in (
+    ("membership_change_plan", "change-plan"),
+    ("membership_pause", "pause"),
+    ("membership_cancel", "cancel"),
+    ("membership_concessions", "concessions"),
+    ("allowance_adjustments", "allowance-adjustments"),
+):
+    declare(f"memberships_api.{endpoint}", "POST", f"/api/v1/hubs/{{hub}}/memberships/{{membership}}/{action}",
+            MANAGER, api=True)
+declare("memberships_api.billable_items", "GET", "/api/v1/hubs/{hub}/billable-items", MANAGER, api=True)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
