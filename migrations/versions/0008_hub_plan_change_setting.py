@@ -15,12 +15,12 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, never batch mode: on SQLite a batch rebuilds the table and its triggers
+# (the feed stamps' on hubs, from 0005) would be lost. Both databases add and drop columns as is.
 def upgrade():
-    with op.batch_alter_table('hubs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('members_may_change_plan_at_once', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    op.add_column('hubs', sa.Column('members_may_change_plan_at_once', sa.Boolean(), server_default=sa.false(),
+                                    nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('hubs', schema=None) as batch_op:
-        batch_op.drop_column('members_may_change_plan_at_once')
+    op.drop_column('hubs', 'members_may_change_plan_at_once')

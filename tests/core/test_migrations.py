@@ -37,3 +37,14 @@ def test_sqlite_has_the_bounded_overlap_triggers(app):
     for name in ("bookings_no_overlap_insert", "bookings_no_overlap_update"):
         sql = triggers[name]
         assert "booking_overlap" in sql and "booking_too_long" in sql  # 0004's bounded version
+
+
+def test_sqlite_keeps_every_trigger_through_later_migrations(app):
+    """A batch migration rebuilds a SQLite table without its triggers: none may be lost on the way."""
+    only_on("sqlite", "PostgreSQL alters tables in place")
+    names = set(db.session.scalars(db.text("select name from sqlite_master where type = 'trigger'")))
+    for table in ("bookings", "closures"):
+        assert {f"{table}_feed_stamps_insert", f"{table}_feed_stamps_update", f"{table}_feed_stamps_delete"} <= names
+    assert {"hubs_feed_stamps_update", "hubs_feed_stamps_delete", "spaces_feed_stamps_update",
+            "spaces_feed_stamps_delete", "users_feed_stamps_name", "memberships_no_overlap_insert",
+            "memberships_no_overlap_update"} <= names
