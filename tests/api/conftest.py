@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
+from coworking.timezones import local_today
+from tests.conftest import bearer
 
 
 @pytest.fixture
@@ -132,3 +134,24 @@ def statements_to_get(client, url: str, headers: dict) -> list[str]:
         response = client.get(url, headers=headers)
     assert response.status_code == 200, response.get_json()
     return statements
+
+
+# The memberships API tests' cast: the hub "leeds-central" is in London.
+@pytest.fixture
+def today():
+    return local_today("Europe/London")
+
+
+@pytest.fixture
+def mary(make_user):
+    return make_user(email="mary@example.org", name="Mary Member")
+
+
+@pytest.fixture
+def as_mary(mary, make_token):
+    return bearer(make_token(mary))
+
+
+@pytest.fixture
+def as_manager(people, make_token):
+    return bearer(make_token(people.manager))

@@ -33,21 +33,6 @@ def coming(today) -> Period:
 
 
 @pytest.fixture
-def mary(make_user):
-    return make_user(email="mary@example.org", name="Mary Member")
-
-
-@pytest.fixture
-def as_mary(mary, make_token):
-    return bearer(make_token(mary))
-
-
-@pytest.fixture
-def as_manager(people, make_token):
-    return bearer(make_token(people.manager))
-
-
-@pytest.fixture
 def membership(mary, make_plan, make_membership):
     return make_membership(mary, make_plan(name="Hot desk", desk_days_per_month=10, room_hours_per_month=None))
 

@@ -12,26 +12,10 @@ from coworking.extensions import db
 from coworking.memberships.lifecycle import add_concession, change_plan, pause_membership
 from coworking.memberships.periods import Period
 from coworking.memberships.plans import archive_plan, save_organisation
-from coworking.timezones import local_today
 from tests.api.conftest import assert_json_error, statements_to_get, stored_memberships_state
 from tests.conftest import bearer
 
 MEMBERSHIPS = "/api/v1/hubs/leeds-central/memberships"
-
-
-@pytest.fixture
-def today():
-    return local_today("Europe/London")
-
-
-@pytest.fixture
-def mary(make_user):
-    return make_user(email="mary@example.org", name="Mary Member")
-
-
-@pytest.fixture
-def as_manager(people, make_token):
-    return bearer(make_token(people.manager))
 
 
 @pytest.fixture

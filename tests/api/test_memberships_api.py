@@ -15,32 +15,11 @@ import sqlalchemy as sa
 from coworking.extensions import db
 from coworking.mail import OutboxMessage
 from coworking.memberships.plans import archive_plan, change_plan_price
-from coworking.timezones import local_today
 from tests.api.conftest import assert_json_error, statements_to_get, stored_memberships_state
 from tests.conftest import bearer
 
 PLANS = "/api/v1/hubs/leeds-central/plans"
 APPLICATIONS = "/api/v1/hubs/leeds-central/applications"
-
-
-@pytest.fixture
-def today():
-    return local_today("Europe/London")
-
-
-@pytest.fixture
-def mary(make_user):
-    return make_user(email="mary@example.org", name="Mary Member")
-
-
-@pytest.fixture
-def as_mary(mary, make_token):
-    return bearer(make_token(mary))
-
-
-@pytest.fixture
-def as_manager(people, make_token):
-    return bearer(make_token(people.manager))
 
 
 @pytest.fixture
