@@ -19,3 +19,16 @@ from coworking.memberships.models import (  # noqa: F401
     Plan,
     PlanPrice,
 )
+from coworking.billing.models import (  # noqa: F401
+    BillingSettings,
+    Invoice,
+    InvoiceLine,
+    LineExclusion,
+    NumberCounter,
+    Payment,
+    PaymentAllocation,
+    ReminderSent,
+    StatementImport,
+    StatementLine,
+)
+from coworking.jobs import Job  # noqa: F401

@@ -65,3 +65,10 @@ def money_input_value(amount_minor: int | None, currency: str) -> str:
     if amount_minor is None:
         return ""
     return f"{minor_to_decimal(amount_minor, currency):.{minor_digits(currency)}f}"
+
+
+def vat_on(amount_minor: int, rate_bp: int) -> int:
+    """VAT on a net amount at a rate in basis points (2000 = 20%), rounded half up to the minor
+    unit, symmetrically for negative amounts (a credit's VAT is minus the invoice's)."""
+    sign = -1 if amount_minor < 0 else 1
+    return sign * ((abs(amount_minor) * rate_bp * 2 + 10000) // 20000)

@@ -121,8 +121,17 @@ def empty_all_tables() -> None:
         names = ", ".join(f'"{table.name}"' for table in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        # Issued invoices refuse DELETE by trigger (PostgreSQL's TRUNCATE fires no row trigger):
+        # SQLite sets those triggers aside while it empties the tables.
+        frozen = db.session.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%frozen%'"
+        )).all()
+        for name, _ in frozen:
+            db.session.execute(sa.text(f"DROP TRIGGER {name}"))
         for table in reversed(tables):
             db.session.execute(table.delete())
+        for _, definition in frozen:
+            db.session.execute(sa.text(definition))
     db.session.commit()
 
 
