@@ -83,6 +83,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from coworking.accounts.views import bp as accounts_bp
+    from coworking.billing.views import bp as billing_bp
     from coworking.bookings.views import bp as bookings_bp
     from coworking.feeds.views import bp as feeds_bp
     from coworking.hubs.views import bp as hubs_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bookings_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(memberships_bp)
+    app.register_blueprint(billing_bp)
 
     from coworking.api import register_api
 

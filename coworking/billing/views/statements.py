@@ -1,0 +1,1 @@
+"""The billing pages: statements (routes join the blueprint of views/__init__.py)."""
