@@ -11,6 +11,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+#: A hub was made (the sender): the ledger gives it its chart of accounts.
+hub_created = _signals.signal("hub-created")
 #: A booking was made (``booking``). Sent once per booking, including each one of a series.
 booking_created = _signals.signal("booking-created")
 #: A booking's time or space changed (``booking``, ``previous_starts_at``, ``previous_ends_at``,

@@ -32,3 +32,12 @@ from coworking.billing.models import (  # noqa: F401
     StatementLine,
 )
 from coworking.jobs import Job  # noqa: F401
+from coworking.ledger.models import (  # noqa: F401
+    ClosedPeriod,
+    JournalEntry,
+    LedgerAccount,
+    LedgerSettings,
+    Posting,
+    Receipt,
+    Reinvestment,
+)

@@ -1,8 +1,6 @@
 """Bookings as CSV for a hub's managers: a pure function from bookings to text.
 
-Cells that a spreadsheet would read as a formula (starting with = + - @, or a tab or carriage
-return that some programs skip before looking) get a leading single quote, so a member who
-names themselves "=HYPERLINK(...)" cannot make a manager's spreadsheet run it.
+Cells go through ``spreadsheet.safe_cell``, so nothing a member typed runs as a formula.
 """
 from __future__ import annotations
 
@@ -10,6 +8,7 @@ import csv
 import io
 
 from coworking.money import minor_to_decimal
+from coworking.spreadsheet import safe_cell
 from coworking.timezones import utc_to_local
 
 COLUMNS = (
@@ -25,12 +24,6 @@ COLUMNS = (
     "booked by",
     "created at",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def booking_row(booking, zone_name: str) -> list[str]:

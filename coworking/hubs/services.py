@@ -8,6 +8,7 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from coworking import events
 from coworking.errors import DomainError
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space, SpaceKind
@@ -110,6 +111,7 @@ def create_hub(
     ]
     db.session.add(hub)
     db.session.flush()
+    events.hub_created.send(hub)
     return hub
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coworking.bookings.csv_export import safe_cell
+from coworking.spreadsheet import safe_cell
 from coworking.memberships.lifecycle import timeline_of
 from coworking.memberships.models import Concession, Membership, Plan
 from coworking.memberships.periods import Period

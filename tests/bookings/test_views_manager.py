@@ -495,6 +495,6 @@ def test_my_bookings_with_thirty_bookings_uses_a_bounded_number_of_queries(clien
     [("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-1", "'-1"), ("@me", "'@me"), ("\tx", "'\tx"), ("Ann", "Ann"), (12, "12"), (None, "")],
 )
 def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_quote(value, written):
-    from coworking.bookings.csv_export import safe_cell
+    from coworking.spreadsheet import safe_cell
 
     assert safe_cell(value) == written

@@ -1,0 +1,112 @@
+"""Writing to the books: one balanced journal entry at a time, never in a closed period;
+corrections as reversing entries. Billing calls ``post_entry`` in its own transaction, so an
+invoice and its entry commit or roll back together.
+
+Lines name their account by role (``"bank"``, ``"income_membership"``) or give the account.
+Amounts are signed minor units, debit positive; lines that come to zero are left out."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+
+from coworking.accounts.models import User
+from coworking.extensions import db
+from coworking.hubs.models import Hub
+from coworking.ledger.chart import ensure_chart
+from coworking.ledger.errors import LedgerError
+from coworking.ledger.models import ClosedPeriod, JournalEntry, LedgerAccount, Posting
+
+Line = tuple["str | LedgerAccount", int]
+
+
+def post_entry(
+    hub: Hub,
+    *,
+    on: date,
+    memo: str,
+    lines: Iterable[Line],
+    source_kind: str = "manual",
+    source_id: int | None = None,
+    by: User | None = None,
+) -> JournalEntry:
+    """A new balanced entry. Refuses an empty or unbalanced one, or a date in a closed period."""
+    accounts = ensure_chart(hub)
+    postings = [(resolve_account(hub, accounts, account), amount) for account, amount in lines if amount]
+    if len(postings) < 2:
+        raise LedgerError("An entry needs at least two accounts with an amount.", field="lines")
+    if sum(amount for _, amount in postings) != 0:
+        raise LedgerError("Debits and credits must be equal.", field="lines")
+    check_period_open(hub, on)
+    entry = JournalEntry(hub_id=hub.id, entry_date=on, memo=memo.strip()[:300] or "Entry",
+                         currency=hub.currency, source_kind=source_kind, source_id=source_id,
+                         created_by_id=by.id if by else None)
+    db.session.add(entry)
+    db.session.flush()
+    db.session.add_all(Posting(entry_id=entry.id, hub_id=hub.id, account_id=account.id,
+                               entry_date=on, amount_minor=amount) for account, amount in postings)
+    db.session.flush()
+    return entry
+
+
+def resolve_account(hub: Hub, by_role: dict[str, LedgerAccount], account: str | LedgerAccount) -> LedgerAccount:
+    if isinstance(account, LedgerAccount):
+        if account.hub_id != hub.id:
+            raise LedgerError("That account belongs to another hub.", field="account", status=403)
+        return account
+    return by_role[account]
+
+
+def reverse_entry(entry: JournalEntry, *, on: date, by: User | None = None, memo: str = "") -> JournalEntry:
+    """The correction of an entry: the same postings with the opposite sign, dated in an open
+    period. An entry is reversed once."""
+    already = db.session.scalar(sa.select(JournalEntry.id).where(JournalEntry.reverses_id == entry.id))
+    if already:
+        raise LedgerError("This entry has already been reversed.", field="entry", status=409)
+    if entry.reverses_id is not None:
+        raise LedgerError("A reversal cannot itself be reversed; make a new entry.", field="entry", status=409)
+    hub = db.session.get(Hub, entry.hub_id)
+    check_period_open(hub, on)
+    reversal = JournalEntry(hub_id=entry.hub_id, entry_date=on, memo=memo or f"Reversal of: {entry.memo}"[:300],
+                            currency=entry.currency, source_kind="reversal", reverses_id=entry.id,
+                            created_by_id=by.id if by else None)
+    db.session.add(reversal)
+    db.session.flush()
+    db.session.add_all(Posting(entry_id=reversal.id, hub_id=entry.hub_id, account_id=p.account_id,
+                               entry_date=on, amount_minor=-p.amount_minor) for p in entry.postings)
+    db.session.flush()
+    return reversal
+
+
+def source_entry(hub: Hub, source_kind: str, source_id: int) -> JournalEntry | None:
+    return db.session.scalar(sa.select(JournalEntry).where(
+        JournalEntry.hub_id == hub.id, JournalEntry.source_kind == source_kind,
+        JournalEntry.source_id == source_id))
+
+
+# --- closed periods -----------------------------------------------------------------------------
+
+def closing_period(hub: Hub, day: date) -> ClosedPeriod | None:
+    return db.session.scalar(sa.select(ClosedPeriod).where(
+        ClosedPeriod.hub_id == hub.id, ClosedPeriod.starts_on <= day, ClosedPeriod.ends_on >= day).limit(1))
+
+
+def check_period_open(hub: Hub, day: date) -> None:
+    closed = closing_period(hub, day)
+    if closed:
+        raise LedgerError(
+            f"The books from {closed.starts_on:%-d %b %Y} to {closed.ends_on:%-d %b %Y} are closed: "
+            "date the entry in an open period (a correction is a reversal there).", field="entry_date")
+
+
+def close_period(hub: Hub, *, starts_on: date, ends_on: date, today: date, by: User | None = None) -> ClosedPeriod:
+    """Close a month or a year that has ended."""
+    if ends_on >= today:
+        raise LedgerError("Only a period that has ended can be closed.", field="period")
+    if closing_period(hub, starts_on) and closing_period(hub, ends_on):
+        raise LedgerError("That period is already closed.", field="period", status=409)
+    closed = ClosedPeriod(hub_id=hub.id, starts_on=starts_on, ends_on=ends_on, closed_by_id=by.id if by else None)
+    db.session.add(closed)
+    db.session.flush()
+    return closed
