@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from coworking.bookings.views import bp as bookings_bp
     from coworking.feeds.views import bp as feeds_bp
     from coworking.hubs.views import bp as hubs_bp
+    from coworking.ledger.views import bp as ledger_bp
     from coworking.memberships.views import bp as memberships_bp
 
     app.register_blueprint(accounts_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(memberships_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(ledger_bp)
 
     from coworking.api import register_api
 

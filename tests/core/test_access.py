@@ -250,6 +250,31 @@ declare("memberships_api.billable_items", "GET", "/api/v1/hubs/{hub}/billable-it
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
+# ledger: a hub's books are its managers' alone; the transparency page is public once opted in
+declare("ledger.impact", "GET", "/hubs/{hub}/impact", PUBLIC)
+declare("ledger.impact_csv", "GET", "/hubs/{hub}/impact.csv", PUBLIC)
+for endpoint, path in (
+    ("ledger.overview", "/hubs/{hub}/ledger"),
+    ("ledger.surplus_csv", "/hubs/{hub}/ledger/surplus.csv"),
+    ("ledger.entries", "/hubs/{hub}/ledger/entries"),
+    ("ledger.receipt", "/hubs/{hub}/ledger/entries/{entry}/receipt"),
+    ("ledger.report", "/hubs/{hub}/ledger/reports/trial-balance"),
+    ("ledger.report_csv", "/hubs/{hub}/ledger/reports/funds.csv"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+for endpoint, path in (
+    ("ledger.entry", "/hubs/{hub}/ledger/entries/{entry}"),
+    ("ledger.record", "/hubs/{hub}/ledger/record"),
+    ("ledger.new_entry", "/hubs/{hub}/ledger/entries/new"),
+    ("ledger.accounts", "/hubs/{hub}/ledger/accounts"),
+    ("ledger.close", "/hubs/{hub}/ledger/close"),
+    ("ledger.settings", "/hubs/{hub}/ledger/settings"),
+    ("ledger.set_aside", "/hubs/{hub}/ledger/set-aside"),
+    ("ledger.reinvest", "/hubs/{hub}/ledger/reinvest"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+    declare(endpoint, "POST", path, MANAGER)
+
 def routes_in_app(app) -> set[tuple[str, str]]:
     found = set()
     for url_rule in app.url_map.iter_rules():
@@ -302,6 +327,7 @@ def world(hub, people, make_hub, make_space):
     )
     tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
     memberships = memberships_world(hub, people)
+    ledger = ledger_world(hub)
     db.session.commit()
     return {
         "people": everyone,
@@ -318,8 +344,23 @@ def world(hub, people, make_hub, make_space):
             "user": people.staff.id,
             "reset": "no-such-reset-token",
             **memberships,
+            **ledger,
         },
     }
+
+
+def ledger_world(hub) -> dict:
+    """An expense with its receipt in hub 'here', whose transparency page is public."""
+    from datetime import date
+
+    from coworking.ledger.impact import settings_for
+    from coworking.ledger.manual import ReceiptFile, attach_receipt
+    from coworking.ledger.posting import post_entry
+
+    entry = post_entry(hub, on=date.today(), memo="Boiler repair", lines=[("expense_other", 42000), ("bank", -42000)])
+    attach_receipt(entry, ReceiptFile("receipt.pdf", b"%PDF-1.4 a receipt"))
+    settings_for(hub).impact_public = True
+    return {"entry": entry.id}
 
 
 def memberships_world(hub, people) -> dict:
