@@ -106,7 +106,8 @@ def attach_receipt(entry: JournalEntry, receipt: ReceiptFile | None) -> None:
     if receipt is None or not receipt.data:
         return
     if len(receipt.data) > MAX_RECEIPT_BYTES:
-        raise LedgerError("A receipt may be at most 5 MB.", field="receipt")
+        raise LedgerError(f"That receipt is too big: at most {MAX_RECEIPT_BYTES // (1024 * 1024) or 1} MB.",
+                          field="receipt")
     content_type = receipt_type(receipt.data)
     if content_type is None:
         raise LedgerError("A receipt must be a PDF or an image (PNG, JPEG or WebP).", field="receipt")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from coworking.hubs.loaders import managed_hub
@@ -120,7 +120,7 @@ REPORTS = ("trial-balance", "income-expenditure", "funds")
 def report(slug: str, name: str):
     hub = managed_hub(slug)
     if name not in REPORTS:
-        return render_template("errors/404.html"), 404
+        abort(404)
     as_csv = request.endpoint == "ledger.report_csv"
     end = date_arg("to", today(hub))
     start = date_arg("from", date(end.year, 1, 1))
