@@ -24,6 +24,9 @@ def refusals_as_usage_errors() -> Iterator[None]:
 
 
 def register_commands(app: Flask) -> None:
+    from coworking.ledger.commands import ledger
+
+    app.cli.add_command(ledger)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
