@@ -24,6 +24,7 @@ def refusals_as_usage_errors() -> Iterator[None]:
 
 
 def register_commands(app: Flask) -> None:
+    from coworking.billing.commands import invoices
     from coworking.ledger.commands import ledger
 
     app.cli.add_command(ledger)
@@ -31,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(outbox)
+    app.cli.add_command(invoices)
 
 
 @click.command("seed-demo")

@@ -18,7 +18,7 @@ import coworking.types
 
 # revision identifiers, used by Alembic.
 revision = '0011_ledger'
-down_revision = '0009_billing'
+down_revision = '0010_billing_d1_credit_reason'
 branch_labels = None
 depends_on = None
 
