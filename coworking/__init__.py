@@ -123,20 +123,14 @@ def register_commands(app: Flask) -> None:
 
 def register_event_receivers(app: Flask) -> None:
     """Higher areas listen to lower ones' domain events (coworking/events.py)."""
-<<<<<<< HEAD
+    from coworking.billing import freeze, notifications
     from coworking.ledger.receivers import connect_receivers as connect_ledger
     from coworking.memberships.receivers import connect_receivers
 
     connect_receivers()
     connect_ledger()
-=======
-    from coworking.billing import freeze, notifications
-    from coworking.memberships.receivers import connect_receivers
-
-    connect_receivers()
     freeze.install()  # issued invoices refuse changes before the triggers must
     notifications.install()  # invoice PDFs attached when their mail is sent
->>>>>>> d1
 
 
 def install_feed_revalidation(app: Flask) -> None:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from coworking.billing.errors import BillingError
 from coworking.billing.issuing import lock_document, seal
 from coworking.billing.models import DocumentKind, DocumentStatus, Invoice, InvoiceLine
+from coworking.billing.bookkeeping import post_credit_release, post_document
 from coworking.billing.payments import release_excess
 from coworking.billing.totals import recompute_totals
 from coworking.extensions import db
@@ -65,8 +66,9 @@ def credit_invoice(invoice: Invoice, *, amounts: dict[int, int] | None = None, r
     credits = _whole(remaining) if amounts is None else _checked_amounts(amounts, remaining)
     note = _credit_note(locked, credits, remaining, reason, by)
     seal(note, by=by, today=today or local_today(locked.hub.timezone))
+    post_document(note, by=by)
     locked.credited_minor += -note.total_minor
-    release_excess(locked)
+    post_credit_release(note, release_excess(locked), by=by)
     return note
 
 

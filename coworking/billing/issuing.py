@@ -20,6 +20,7 @@ from coworking.billing.errors import BillingError
 from coworking.billing.models import DocumentKind, DocumentStatus, Invoice
 from coworking.billing.notifications import queue_invoice_issued
 from coworking.billing.numbering import allocate_number, record_hash
+from coworking.billing.bookkeeping import post_credit_used, post_document
 from coworking.billing.payments import use_credit
 from coworking.billing.totals import price_line, recompute_totals
 from coworking.extensions import db
@@ -71,6 +72,8 @@ def _issue(invoice: Invoice, *, by, today: date) -> None:
     invoice.due_on = today + timedelta(days=hub.payment_terms_days)
     invoice.credit_applied_minor = use_credit(invoice)
     seal(invoice, by=by, today=today)
+    post_document(invoice, by=by)
+    post_credit_used(invoice, by=by)
     queue_invoice_issued(invoice)
 
 

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from coworking.billing.bookkeeping import post_payment
 from coworking.billing.errors import BillingError
 from coworking.billing.models import (
     DocumentKind,
@@ -163,7 +164,8 @@ def record_payment(hub, *, amount_minor: int, method: str, received_on: date, re
     )
     db.session.add(payment)
     db.session.flush()
-    allocate(payment, _open_for_party(hub.id, key, first=invoice), amount_minor)
+    allocated = allocate(payment, _open_for_party(hub.id, key, first=invoice), amount_minor)
+    post_payment(hub, payment, allocated, by=by)
     return payment
 
 
