@@ -15,6 +15,7 @@ from coworking.extensions import db
 from coworking.hubs import services as hubs
 from coworking.hubs.models import Hub
 from coworking.hubs.roles import Role, grant_role
+from coworking.timezones import local_today
 
 DEMO_PASSWORD = "demo-password"
 
@@ -101,13 +102,15 @@ def seed_demo() -> list[DemoLogin]:
 
 def _seed_bookings(by_slug: dict[str, Hub]) -> None:
     from coworking.bookings.demo import seed_hub_bookings
+    from coworking.ledger.demo import seed_hub_books
     from coworking.memberships.demo import seed_hub_memberships
 
     members = [accounts.find_user_by_email(email) for email, *_ in USERS if email.split("@")[0] in {"alice", "bob", "carol"}]
-    for hub in by_slug.values():
+    for number, hub in enumerate(by_slug.values()):
         manager = next(role.user for role in _roles_of(hub) if role.role == Role.MANAGER.value)
         seed_hub_bookings(hub, members, manager)
         seed_hub_memberships(hub, manager, members, DEMO_PASSWORD)
+        seed_hub_books(hub, manager, local_today(hub.timezone), publish=number == 0)
 
 
 def _roles_of(hub: Hub):
