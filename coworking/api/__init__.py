@@ -11,6 +11,7 @@ def register_api(app: Flask) -> None:
         allowances,
         availability,
         bookings,
+        ledger,
         memberships,
         plans,
         series,
@@ -19,6 +20,7 @@ def register_api(app: Flask) -> None:
     from coworking.api.bookings_blueprint import blp as bookings_blp
     from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
+    from coworking.api.ledger import blp as ledger_blp
     from coworking.api.memberships_blueprint import blp as memberships_blp
     from coworking.api.schemas import ErrorSchema
     from coworking.api.views import blp as core_blp
@@ -30,7 +32,7 @@ def register_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (core_blp, bookings_blp, feeds_blp, memberships_blp):
+    for blueprint in (core_blp, bookings_blp, feeds_blp, memberships_blp, ledger_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     register_token_auth(app)

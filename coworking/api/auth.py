@@ -1,6 +1,8 @@
 """Bearer-token authentication for /api: every request carries a personal API token."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, g, request
 
 from coworking.accounts.services import user_for_api_token
@@ -9,6 +11,8 @@ from coworking.extensions import db
 from coworking.transactions import commit_if_possible
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/openapi.json"})
+# Open to anyone, token or not: a hub's published transparency figures.
+PUBLIC_API_PATTERN = re.compile(r"^/api/v1/hubs/[^/]+/impact$")
 
 
 def current_api_user():
@@ -26,6 +30,8 @@ def _unauthorized(message: str, token_error: str | None = None):
 
 def _authenticate_api_request():
     if not request.path.startswith("/api/") or request.path in PUBLIC_API_PATHS:
+        return None
+    if PUBLIC_API_PATTERN.match(request.path) and not request.headers.get("Authorization"):
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")

@@ -12,7 +12,7 @@ from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.ledger.chart import hub_accounts
 from coworking.ledger.models import AccountType, JournalEntry, LedgerAccount, Posting
-from coworking.money import minor_to_decimal
+from coworking.money import minor_digits
 from coworking.spreadsheet import csv_line, safe_cell
 
 ROOTS = {
@@ -37,26 +37,39 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ") + '"'
 
 
-def _entries(hub: Hub, start: date | None, end: date | None) -> Iterator[tuple[JournalEntry, list[Posting]]]:
-    """Entries in date order with their postings, read in batches by id (keyset)."""
-    query = sa.select(JournalEntry).where(JournalEntry.hub_id == hub.id)
+def _entries(hub: Hub, start: date | None, end: date | None) -> Iterator[tuple[sa.Row, list[sa.Row]]]:
+    """Entries in date order with their postings, as plain rows read in batches (keyset), so
+    the export's memory stays flat however long the books are."""
+    query = sa.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.memo, JournalEntry.source_kind,
+                      JournalEntry.source_id).where(JournalEntry.hub_id == hub.id)
     if start:
         query = query.where(JournalEntry.entry_date >= start)
     if end:
         query = query.where(JournalEntry.entry_date <= end)
-    last = (date.min, 0)
+    after: tuple[date, int] | None = None
     while True:
-        batch = list(db.session.scalars(
-            query.where(sa.tuple_(JournalEntry.entry_date, JournalEntry.id) > sa.tuple_(sa.literal(last[0]), sa.literal(last[1])))
-            .order_by(JournalEntry.entry_date, JournalEntry.id).limit(BATCH)))
+        page = query
+        if after is not None:
+            page = page.where(sa.or_(JournalEntry.entry_date > after[0],
+                                     sa.and_(JournalEntry.entry_date == after[0], JournalEntry.id > after[1])))
+        batch = db.session.execute(page.order_by(JournalEntry.entry_date, JournalEntry.id).limit(BATCH)).all()
         if not batch:
             return
-        postings: dict[int, list[Posting]] = {entry.id: [] for entry in batch}
-        for posting in db.session.scalars(sa.select(Posting).where(Posting.entry_id.in_(postings)).order_by(Posting.id)):
+        postings: dict[int, list[sa.Row]] = {row.id: [] for row in batch}
+        for posting in db.session.execute(
+                sa.select(Posting.entry_id, Posting.account_id, Posting.amount_minor)
+                .where(Posting.entry_id.in_(list(postings))).order_by(Posting.id)):
             postings[posting.entry_id].append(posting)
-        for entry in batch:
-            yield entry, postings[entry.id]
-        last = (batch[-1].entry_date, batch[-1].id)
+        for row in batch:
+            yield row, postings[row.id]
+        after = (batch[-1].entry_date, batch[-1].id)
+
+
+def decimal_text(amount_minor: int, digits: int) -> str:
+    """-12345 with 2 digits -> '-123.45', without going through Decimal (the export's hot path)."""
+    sign = "-" if amount_minor < 0 else ""
+    whole, part = divmod(abs(amount_minor), 10 ** digits)
+    return f"{sign}{whole}.{part:0{digits}d}" if digits else f"{sign}{whole}"
 
 
 def beancount_lines(hub: Hub, *, start: date | None = None, end: date | None = None) -> Iterator[str]:
@@ -69,13 +82,14 @@ def beancount_lines(hub: Hub, *, start: date | None = None, end: date | None = N
         yield f"{opened.isoformat()} open {beancount_name(account)} {currency}\n"
     yield "\n"
     names = {account_id: beancount_name(account) for account_id, account in accounts.items()}
+    digits = minor_digits(currency)
     for entry, postings in _entries(hub, start, end):
-        yield f"{entry.entry_date.isoformat()} * {_quoted(entry.memo)}\n"
-        yield f"  source: {_quoted(f'{entry.source_kind}:{entry.source_id or entry.id}')}\n"
-        for posting in postings:
-            amount = minor_to_decimal(posting.amount_minor, currency)
-            yield f"  {names[posting.account_id]}  {amount} {currency}\n"
-        yield "\n"
+        lines = [f"{entry.entry_date.isoformat()} * {_quoted(entry.memo)}\n",
+                 f"  source: {_quoted(f'{entry.source_kind}:{entry.source_id or entry.id}')}\n"]
+        lines += [f"  {names[account_id]}  {decimal_text(amount, digits)} {currency}\n"
+                  for _, account_id, amount in postings]
+        lines.append("\n")
+        yield "".join(lines)
 
 
 def _first_date(hub: Hub) -> date | None:
@@ -85,11 +99,12 @@ def _first_date(hub: Hub) -> date | None:
 def csv_lines(hub: Hub, *, start: date | None = None, end: date | None = None) -> Iterator[str]:
     """A line per posting: debit and credit as positive amounts in their own columns."""
     accounts = {account.id: account for account in hub_accounts(hub)}
+    digits = minor_digits(hub.currency)
     yield csv_line(CSV_COLUMNS)
     for entry, postings in _entries(hub, start, end):
         for posting in postings:
             account = accounts[posting.account_id]
-            amount = minor_to_decimal(abs(posting.amount_minor), hub.currency)
+            amount = decimal_text(abs(posting.amount_minor), digits)
             yield csv_line((entry.id, entry.entry_date.isoformat(), safe_cell(entry.memo), entry.source_kind,
                             account.code, safe_cell(account.name), amount if posting.amount_minor > 0 else "",
                             amount if posting.amount_minor < 0 else "", hub.currency))

@@ -58,9 +58,22 @@ def is_public(hub: Hub) -> bool:
 
 def year_impact(hub: Hub, year: int) -> YearImpact:
     start, end = date(year, 1, 1), date(year, 12, 31)
-    totals = figures_by_period(hub, start=start, end=end, granularity="year")
     quarters = figures_by_period(hub, start=start, end=end, granularity="quarter")
-    return YearImpact(year, totals[0] if totals else None, quarters, published_reinvestments(hub, start, end))
+    total = combined(quarters, f"{year:04d}", start, end) if quarters else None
+    return YearImpact(year, total, quarters, published_reinvestments(hub, start, end))
+
+
+def combined(periods: list[PeriodFigures], key: str, start: date, end: date) -> PeriodFigures:
+    """Several periods' figures as one (a year from its quarters): sums, so no second query."""
+    total = PeriodFigures(key, start, end)
+    for figures in periods:
+        for mine, theirs in ((total.income_by_account, figures.income_by_account),
+                             (total.costs_by_account, figures.costs_by_account),
+                             (total.reinvested_by_kind, figures.reinvested_by_kind)):
+            for name, amount in theirs.items():
+                mine[name] = mine.get(name, 0) + amount
+        total.set_aside_minor += figures.set_aside_minor
+    return total
 
 
 def published_reinvestments(hub: Hub, start: date, end: date) -> list[PublishedReinvestment]:

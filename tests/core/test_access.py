@@ -274,6 +274,11 @@ for endpoint, path in (
 ):
     declare(endpoint, "GET", path, MANAGER)
     declare(endpoint, "POST", path, MANAGER)
+declare("ledger_api.accounts", "GET", "/api/v1/hubs/{hub}/ledger/accounts", MANAGER, api=True)
+declare("ledger_api.entries", "GET", "/api/v1/hubs/{hub}/ledger/entries", MANAGER, api=True)
+# Public (no token needed) once the hub publishes its figures, as hub 'here' does in the world.
+declare("ledger_api.impact", "GET", "/api/v1/hubs/{hub}/impact", PUBLIC, api=True)
+
 
 def routes_in_app(app) -> set[tuple[str, str]]:
     found = set()
