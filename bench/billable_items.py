@@ -9,8 +9,9 @@ Every weekday of the current month is booked as ``bench/seeding.py`` books days 
 are settled (``settle_member``) as the booking events would have. Then ``billable_items(hub,
 month)`` is timed, each call with a fresh session, as the invoicing run or the API calls it.
 
-Booking creation: ``book_space`` then the ``booking_created`` event (what the booking service
-sends once wired) and a commit, for a member on a plan, beside the same without the event.
+Booking creation: ``book_space`` (which sends ``booking_created``: memberships settle the
+booking's allowance in the same transaction) and a commit, for a member on a plan, beside the
+same with that receiver disconnected.
 """
 from __future__ import annotations
 
