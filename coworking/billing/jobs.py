@@ -32,6 +32,9 @@ from coworking.transactions import unit_of_work
 log = logging.getLogger(__name__)
 
 RUN, ISSUE = "invoice-run", "invoice-issue"
+# A run day missed (no `jobs run` all that day) is caught up on the days just after it; later
+# than that the manager starts the run, so a run day set on the 30th bills nothing by surprise.
+CATCH_UP_DAYS = 3
 
 
 def run_key(hub_id: int, period: Period | str) -> str:
@@ -92,8 +95,8 @@ def _issue(hub: Hub, period: str, by: User | None, progress: jobs.Progress) -> i
 # --- the schedule ---------------------------------------------------------------------------
 
 def enqueue_scheduled_runs(now: datetime) -> int:
-    """Queue each hub's monthly run on (or, if the jobs did not run that day, after) its run
-    day in the hub's zone: once per month, for the month just ended. Returns how many."""
+    """Queue each hub's monthly run on its run day in the hub's zone (or within CATCH_UP_DAYS
+    after it, if the jobs did not run that day): once per month, for the month just ended."""
     queued = 0
     rows = db.session.execute(
         sa.select(Hub, BillingSettings.run_day, BillingSettings.issue_automatically)
@@ -103,7 +106,7 @@ def enqueue_scheduled_runs(now: datetime) -> int:
         today = local_today(hub.timezone, now)
         period = Period.of(today).plus(-1)
         key = scheduled_run_key(hub.id, period)
-        if today.day < run_day or jobs.latest_job(key) is not None:
+        if not run_day <= today.day < run_day + CATCH_UP_DAYS or jobs.latest_job(key) is not None:
             continue
         with unit_of_work():
             jobs.enqueue(RUN, hub_id=hub.id, payload={"period": period.key, "issue": bool(issue), "scheduled": True},
