@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from coworking import jobs
 from coworking.accounts.models import User
 from coworking.billing.errors import BillingError
+from coworking.billing.issuing import count_drafts, issue_drafts
 from coworking.billing.models import BillingSettings
 from coworking.billing.reminders import send_reminders
 from coworking.billing.runs import billing_period, run_period
@@ -85,11 +86,15 @@ def handle_issue(job: jobs.Job, progress: jobs.Progress) -> str:
 
 
 def _issue(hub: Hub, period: str, by: User | None, progress: jobs.Progress) -> int:
-    try:
-        from coworking.billing.issuing import issue_drafts
-    except ImportError as missing:  # issuing is another part of the billing work
-        raise BillingError("Issuing is not available in this version.", status=409) from missing
-    return issue_drafts(hub, Period.from_key(period), by=by, today=local_today(hub.timezone), progress=progress)
+    total, done = count_drafts(hub, period), 0
+
+    def step(looked_at: int) -> None:
+        nonlocal done
+        done += looked_at
+        progress(min(done, total), total)
+
+    progress(0, total)
+    return issue_drafts(hub, period, by=by, today=local_today(hub.timezone), progress=step)
 
 
 # --- the schedule ---------------------------------------------------------------------------
