@@ -139,3 +139,32 @@ def test_invoices_run_refuses_bad_input_and_changes_nothing(hub, runner, args, m
     result = runner.invoke(args=["invoices", "run", *args])
     assert result.exit_code == 2 and message in result.output
     assert drafts_of(hub) == []
+
+
+def test_issue_all_in_the_background_numbers_every_draft_of_the_run(hub, manager, plan, make_user, make_membership, today, runner):
+    from coworking.billing.jobs import start_issue
+
+    this_month = Period.of(today)
+    for n in range(3):
+        make_membership(make_user(email=f"issue{n}@example.org"), plan, this_month.first_day)
+    run_period_now = runner.invoke(args=["invoices", "run", "--hub", hub.slug, "--period", this_month.key])
+    assert run_period_now.exit_code == 0
+    job = start_issue(hub, this_month, by=manager)
+    db.session.commit()
+    assert runner.invoke(args=["jobs", "run"]).exit_code == 0
+    db.session.expire_all()
+    done = db.session.get(Job, job.id)
+    assert (done.status, done.message, done.progress_done, done.progress_total) == ("done", "3 invoice(s) issued.", 3, 3)
+    numbers = sorted(d.number for d in drafts_of(hub))
+    assert numbers == [f"{hub.invoice_prefix}-{today.year}-0000{n}" for n in (1, 2, 3)]
+
+
+def test_a_hub_that_issues_automatically_gets_its_scheduled_run_issued(hub, plan, make_user, make_membership, today, runner):
+    last_month = Period.of(today).plus(-1)
+    make_membership(make_user(email="auto@example.org"), plan, last_month.last_day)
+    db.session.add(BillingSettings(hub_id=hub.id, run_day=1, issue_automatically=True))
+    db.session.commit()
+    enqueue_scheduled_runs(at_utc(f"{today:%Y-%m}-01T09:00:00"))
+    assert runner.invoke(args=["jobs", "run"]).exit_code == 0
+    (invoice,) = drafts_of(hub)
+    assert invoice.status == "issued" and invoice.period == last_month.key and invoice.number is not None
