@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     booking_create,
     feeds,
     ledger_books,
+    invoice_run,
 )
 from bench.common import (  # noqa: E402
     Bench,
@@ -49,6 +50,7 @@ BENCHMARKS = {
     "feeds": feeds.run,
     "billable_items": billable_items.run,
     "ledger_books": ledger_books.run,
+    "invoice_run": invoice_run.run,
 }
 
 

@@ -32,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(outbox)
+    app.cli.add_command(jobs)
     app.cli.add_command(invoices)
 
 
@@ -117,3 +118,42 @@ def send_outbox_command():
     with tqdm(total=total, desc="Sending mail", unit="msg", disable=total == 0, file=stderr) as bar:
         sent, failed = send_pending(progress=bar.update)
     click.echo(f"Sent {sent}, failed {failed}.", err=True)
+
+
+@click.group()
+def jobs():
+    """Background work: queued jobs, the outbox, and what falls due (monthly runs, reminders)."""
+
+
+@jobs.command("run")
+def run_jobs_command():
+    """Do whatever is due, once (safe from cron or a timer, on any number of servers at once)."""
+    from coworking.jobs import run_due
+
+    summary = run_due(on_job=lambda job: click.echo(f"Job {job.id}: {job.kind}", err=True))
+    click.echo(str(summary), err=True)
+
+
+@jobs.command("work")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when there is nothing to do.")
+def work_jobs_command(interval):
+    """Do what is due again and again, until stopped (Ctrl-C or SIGTERM)."""
+    import signal
+    import time
+
+    from coworking.jobs import work
+
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+
+    def nap(seconds: float) -> None:  # wakes soon after SIGTERM; a job under way is finished first
+        until = time.monotonic() + seconds
+        while not stopping and time.monotonic() < until:
+            time.sleep(min(0.2, seconds))
+
+    click.echo(f"Working on jobs every {interval:g}s; Ctrl-C stops.", err=True)
+    try:
+        work(interval=interval, should_stop=lambda: bool(stopping), sleep=nap)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.", err=True)

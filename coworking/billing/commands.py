@@ -10,7 +10,7 @@ from coworking.errors import DomainError
 
 @click.group()
 def invoices():
-    """Invoices: issue a run's drafts, verify the hash chain."""
+    """Invoices: run a period, issue a run's drafts, verify the hash chain."""
 
 
 def hub_option(function):
@@ -33,6 +33,28 @@ def load_period(text: str):
         return parse_period(text)
     except DomainError as error:
         raise click.BadParameter(error.message, param_hint="--period") from error
+
+
+@invoices.command("run")
+@hub_option
+@click.option("--period", required=True, metavar="YYYY-MM", help="The month to bill.")
+def run_command(slug, period):
+    """Bill a hub's period: a draft per member or organisation, a line per new billable item.
+    Safe to repeat: a second run adds only what is new."""
+    from coworking.billing.runs import run_period
+
+    hub = load_hub(slug)
+    stderr = click.get_text_stream("stderr")
+    with tqdm(total=0, desc=f"Billing {period}", unit="member", file=stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            result = run_period(hub, period, progress=progress)
+        except DomainError as error:
+            raise click.BadParameter(error.message, param_hint=f"--{error.field or 'period'}") from error
+    click.echo(result.summary(), err=True)
 
 
 @invoices.command("issue")
