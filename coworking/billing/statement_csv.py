@@ -28,7 +28,8 @@ from coworking.billing.errors import BillingError
 from coworking.billing.settings import example_date, parse_statement_date
 from coworking.money import MoneyError, parse_money
 
-MAX_BYTES = 2 * 1024 * 1024
+# Below the app's 1 MiB request cap (MAX_CONTENT_LENGTH), so this message is the one seen.
+MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
 PROBLEMS_SHOWN = 10
 # "1234.56", "1,234.56", "-12.50", "+12.50": a dot for decimals; a comma only between thousands.
@@ -130,8 +131,8 @@ def file_hash(raw: bytes) -> str:
 
 def _decoded(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
-        raise StatementRefused(f"The file is {len(raw) / 1024 / 1024:.1f} MB; a statement may be at most "
-                               f"{MAX_BYTES // 1024 // 1024} MB. Export a shorter period and upload each part.")
+        raise StatementRefused(f"The file is {len(raw) // 1000:,} KB; a statement may be at most "
+                               f"{MAX_BYTES // 1000:,} KB. Export a shorter period and upload each part.")
     if not raw.strip():
         raise StatementRefused("The file is empty.")
     if b"\x00" in raw:

@@ -92,7 +92,7 @@ def test_unreadable_files_are_refused(raw, message):
 
 
 def test_huge_files_are_refused():
-    with pytest.raises(StatementRefused, match="at most 2 MB"):
+    with pytest.raises(StatementRefused, match="at most 1,000 KB"):
         parse(b"Date,Amount,Reference\n" + b"03/11/2026,1.00,X\n" * (MAX_BYTES // 18 + 1))
     with pytest.raises(StatementRefused, match="more than 5,000 lines"):
         parse("Date,Amount,Reference\n" + "03/11/2026,1.00,X\n" * (MAX_ROWS + 1))
