@@ -26,7 +26,8 @@ class InvoiceFilters:
 
 
 def _owed():
-    return Invoice.total_minor - Invoice.credit_applied_minor - Invoice.credited_minor - Invoice.paid_minor
+    """As Invoice.outstanding_minor: paid_minor includes credit used at issue."""
+    return Invoice.total_minor - Invoice.credited_minor - Invoice.paid_minor
 
 
 def _issued_invoices():

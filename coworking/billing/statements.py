@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from coworking.accounts.models import User
 from coworking.billing.errors import BillingError
 from coworking.billing.models import Invoice, StatementImport, StatementLine
+from coworking.billing.payments import open_invoices, record_payment
 from coworking.billing.settings import settings_for
 from coworking.billing.statement_csv import StatementColumns, file_hash, parse_statement
 from coworking.billing.statement_matching import BY_HAND, InvoiceIndex
@@ -70,13 +71,6 @@ def _known_fingerprints(hub: Hub, fingerprints: list[str]) -> set[str]:
     return known
 
 
-def open_invoices(hub: Hub) -> list[Invoice]:
-    """Interim until d1's payments.open_invoices: issued invoices still owed."""
-    owed = Invoice.total_minor - Invoice.credit_applied_minor - Invoice.credited_minor - Invoice.paid_minor
-    return list(db.session.scalars(sa.select(Invoice).where(
-        Invoice.hub_id == hub.id, Invoice.kind == "invoice", Invoice.status == "issued", owed > 0)))
-
-
 def invoice_by_number(hub: Hub, number: str) -> Invoice:
     """The hub's issued invoice with this number (as typed: case and spaces aside), or a refusal."""
     wanted = " ".join((number or "").split()).upper()
@@ -97,8 +91,6 @@ def confirm_line(line: StatementLine, *, by: User, invoice: Invoice | None = Non
         raise BillingError("Choose an issued invoice of this hub.", "invoice_number")
     if invoice.id != line.suggested_invoice_id:
         line.suggested_invoice_id, line.match_reason = invoice.id, BY_HAND
-    from coworking.billing.payments import record_payment  # d1's; moves to the top once merged
-
     payment = record_payment(invoice.hub, invoice=invoice, amount_minor=line.amount_minor,
                              method="bank_transfer", received_on=line.booked_on,
                              reference=line.reference[:200], by=by, statement_line=line)

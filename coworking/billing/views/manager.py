@@ -7,29 +7,44 @@ invoice and what is done to it), ``statements.py`` (bank statements), ``common.p
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import login_required
 
+from coworking.billing import jobs as billing_jobs
 from coworking.billing.exports import EXPORTS, check_range
 from coworking.billing.forms import ActionForm, ExportForm, RunForm, SettingsForm
 from coworking.billing.models import ReminderSent
 from coworking.billing.queries import BILLING_JOBS, overdue_invoices, period_summaries, recent_jobs
-from coworking.billing.runs import billing_period
 from coworking.billing.settings import save_settings, settings_for
 from coworking.billing.views import bp
-from coworking.billing.views.common import PER_PAGE, can_manage, form_page, in_hub_or_404, me, page_number, saved
+from coworking.billing.views.common import (
+    PER_PAGE,
+    can_manage,
+    form_page,
+    in_hub_or_404,
+    me,
+    page_number,
+    saved,
+)
 from coworking.errors import DomainError
 from coworking.extensions import db
 from coworking.forms import add_error
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
-from coworking.jobs import Job, enqueue
+from coworking.jobs import Job
 from coworking.memberships.errors import MembershipError
 from coworking.memberships.periods import Period, current_period, parse_period
 from coworking.timezones import local_today
-
-RUN, ISSUE = "invoice-run", "invoice-issue"
-
 
 # --- the overview: periods, runs and their jobs ---------------------------------------------
 
@@ -48,19 +63,13 @@ def overview(slug: str):
     return _overview(staff_hub(slug))
 
 
-def _start_job(hub: Hub, kind: str, period: Period) -> Job:
-    return enqueue(kind, hub_id=hub.id, payload={"period": period.key},
-                   unique_key=f"{kind}:{hub.id}:{period.key}", by=me())
-
-
 @bp.route("/hubs/<slug>/billing/runs", methods=["POST"])
 @login_required
 def start_run(slug: str):
     hub = managed_hub(slug)
     form = RunForm()
     if form.validate_on_submit():
-        job = saved(form, lambda: _start_job(hub, RUN, billing_period(hub, form.period.data,
-                                                                        today=local_today(hub.timezone))))
+        job = saved(form, lambda: billing_jobs.start_run(hub, form.period.data, by=me(), today=local_today(hub.timezone)))
         if job is not None:
             flash(f"The run for {form.period.data} is under way.", "success")
             return redirect(url_for("billing.job", slug=hub.slug, job_id=job.id))
@@ -77,7 +86,7 @@ def issue_all(slug: str, period: str):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        job = saved(form, lambda: _start_job(hub, ISSUE, chosen))
+        job = saved(form, lambda: billing_jobs.start_issue(hub, chosen, by=me(), today=local_today(hub.timezone)))
         if job is not None:
             flash(f"Issuing the drafts of {chosen.label()}.", "success")
             return redirect(url_for("billing.job", slug=hub.slug, job_id=job.id))

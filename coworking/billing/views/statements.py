@@ -29,6 +29,7 @@ from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
 from coworking.timezones import local_today
 
+
 def _statements_page(hub: Hub, form: StatementForm, status: int = 200):
     settings = settings_for(hub)
     return render_template("billing/statements.html", hub=hub, form=form, imports=hub_imports(hub),
