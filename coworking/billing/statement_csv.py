@@ -35,6 +35,8 @@ PROBLEMS_SHOWN = 10
 # "1234.56", "1,234.56", "-12.50", "+12.50": a dot for decimals; a comma only between thousands.
 AMOUNT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[+-]?\.\d+")
 SEPARATORS = ",;\t"
+SAVE_AS_UTF8 = ("Save it again as \"CSV UTF-8\" (in a spreadsheet: Save as, CSV UTF-8) or pick UTF-8 in your "
+                "bank's export, and upload it again.")
 # Beyond this (10,000,000.00 in a two-decimal currency) a line is a misread, not a payment.
 MAX_AMOUNT_MINOR = 1_000_000_000
 
@@ -135,15 +137,14 @@ def _decoded(raw: bytes) -> str:
                                f"{MAX_BYTES // 1000:,} KB. Export a shorter period and upload each part.")
     if not raw.strip():
         raise StatementRefused("The file is empty.")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise StatementRefused(f"The file is UTF-16 text, not UTF-8. {SAVE_AS_UTF8}")
     if b"\x00" in raw:
         raise StatementRefused("This is not a CSV file (it holds binary data). Export the statement as CSV.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StatementRefused(
-            f"The file is not UTF-8 text (byte {error.start + 1} is not). Save it again as \"CSV UTF-8\" "
-            "(in a spreadsheet: Save as, CSV UTF-8) or pick UTF-8 in your bank's export, and upload it again."
-        ) from error
+        raise StatementRefused(f"The file is not UTF-8 text (byte {error.start + 1} is not). {SAVE_AS_UTF8}") from error
 
 
 def _rows(text: str):
