@@ -48,7 +48,7 @@ class LineForm(FlaskForm):
     description = StringField("Description", validators=[DataRequired(message="Describe what is billed."),
                                                          Length(max=300)], filters=[strip])
     quantity = IntegerField("Quantity", default=1, validators=[
-        InputRequired(message="Enter a whole number."), NumberRange(min=1, max=100_000, message="From 1 to 100,000.")])
+        InputRequired(message="Enter a whole number."), NumberRange(min=1, max=10_000, message="From 1 to 10,000.")])
     unit_price = MoneyField("Unit price, before VAT", description="Negative for a discount.")
     vat_rate = PercentField("VAT rate (%)")
     submit = SubmitField("Save the line")

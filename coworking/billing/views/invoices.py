@@ -11,6 +11,8 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from coworking.billing.credit_notes import credit_invoice
+from coworking.billing.drafts import add_line, delete_draft, edit_line, remove_line
 from coworking.billing.forms import (
     METHOD_LABELS,
     ActionForm,
@@ -104,8 +106,6 @@ def issue(slug: str, invoice_id: int):
 @bp.route("/hubs/<slug>/billing/invoices/<int:invoice_id>/delete", methods=["POST"])
 @login_required
 def delete(slug: str, invoice_id: int):
-    from coworking.billing.drafts import delete_draft  # d2's, not merged yet
-
     hub, invoice = _managed_invoice(slug, invoice_id)
     form = ActionForm()
     name = invoice.billed_name
@@ -135,8 +135,6 @@ def _line_page(hub: Hub, invoice: Invoice, form: LineForm, line: InvoiceLine | N
 @bp.route("/hubs/<slug>/billing/invoices/<int:invoice_id>/lines/new", methods=["GET", "POST"])
 @login_required
 def new_line(slug: str, invoice_id: int):
-    from coworking.billing.drafts import add_line  # d2's, not merged yet
-
     hub, invoice = _managed_invoice(slug, invoice_id)
     if not invoice.is_draft:
         abort(409, description="An issued invoice never changes: correct it with a credit note.")
@@ -152,8 +150,6 @@ def new_line(slug: str, invoice_id: int):
 @bp.route("/hubs/<slug>/billing/invoices/<int:invoice_id>/lines/<int:line_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_invoice_line(slug: str, invoice_id: int, line_id: int):
-    from coworking.billing.drafts import edit_line  # d2's, not merged yet
-
     hub, invoice = _managed_invoice(slug, invoice_id)
     line = _line_or_404(invoice, line_id)
     if not invoice.is_draft:
@@ -172,8 +168,6 @@ def edit_invoice_line(slug: str, invoice_id: int, line_id: int):
 @bp.route("/hubs/<slug>/billing/invoices/<int:invoice_id>/lines/<int:line_id>/remove", methods=["POST"])
 @login_required
 def remove_invoice_line(slug: str, invoice_id: int, line_id: int):
-    from coworking.billing.drafts import remove_line  # d2's, not merged yet
-
     hub, invoice = _managed_invoice(slug, invoice_id)
     line = _line_or_404(invoice, line_id)
     form = ActionForm()
@@ -193,8 +187,6 @@ def _refuse_unless_issued(invoice: Invoice, what: str) -> None:
 @bp.route("/hubs/<slug>/billing/invoices/<int:invoice_id>/credit", methods=["GET", "POST"])
 @login_required
 def credit(slug: str, invoice_id: int):
-    from coworking.billing.credit_notes import credit_invoice  # d1's, not merged yet
-
     hub, invoice = _managed_invoice(slug, invoice_id)
     _refuse_unless_issued(invoice, "credited")
     form = credit_form_for(invoice)

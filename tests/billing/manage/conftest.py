@@ -1,4 +1,4 @@
-"""Helpers for the managers' billing page tests: a VAT-registered hub "here" (prefix RIV), the
+"""Fixtures for the managers' billing tests (pages, statements, exports): a VAT-registered hub "here" (prefix RIV), the
 people around it, issued invoices made directly, and pages read as a person would."""
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from coworking.extensions import db
 from tests.billing.documents import issue, make_draft
 from tests.conftest import Auth
-from tests.memberships.pages import count, text_of  # noqa: F401  (re-exported for the tests)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from coworking.billing.statements import (
 )
 from coworking.extensions import db
 from coworking.transactions import unit_of_work
-from tests.billing.pages import count, hub, issued, make_member  # noqa: F401
+from tests.memberships.pages import count
 
 TODAY = date(2026, 11, 30)
 

@@ -15,8 +15,9 @@ from coworking.extensions import db
 from coworking.jobs import Job
 from coworking.memberships.periods import current_period
 from tests.billing.documents import make_draft
-from tests.billing.pages import count, hub, issued, login, make_member, text_of  # noqa: F401
+from tests.billing.manage.conftest import login
 from tests.conftest import post_form
+from tests.memberships.pages import count, text_of
 
 
 @pytest.fixture
@@ -26,14 +27,14 @@ def manager(client, people):
 
 def test_a_run_started_from_the_page_goes_to_the_background_and_its_page_shows_progress(client, hub, people, manager):
     period = current_period(hub.timezone).key
-    response = post_form(client, f"/hubs/here/billing/runs", {"period": period})
+    response = post_form(client, "/hubs/here/billing/runs", {"period": period})
     assert response.status_code == 302
     job_page = response.headers["Location"]
     assert "Waiting for a worker" in text_of(client.get(job_page))
     state = client.get(job_page + ".json").get_json()
     assert (state["kind"], state["status"], state["period"], state["finished"]) == ("invoice-run", "queued", period, False)
     # Pressing the button twice queues one run.
-    assert post_form(client, f"/hubs/here/billing/runs", {"period": period}).headers["Location"] == job_page
+    assert post_form(client, "/hubs/here/billing/runs", {"period": period}).headers["Location"] == job_page
 
     jobs.run_due(schedules=False)
     state = client.get(job_page + ".json").get_json()
