@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from coworking.billing.models import PaymentMethod
 from coworking.billing.settings import DATE_FORMATS
@@ -30,6 +30,18 @@ METHOD_LABELS = {
 }
 STATUS_CHOICES = [("", "Any"), ("draft", "Drafts"), ("open", "Issued, not yet paid"), ("overdue", "Overdue"),
                   ("paid", "Paid"), ("void", "Void (fully credited)"), ("credit_note", "Credit notes")]
+
+
+def filled(message: str):
+    """A date is given: a date that could not be read keeps its own message ("Not a valid date")."""
+
+    def check(form, field) -> None:
+        if field.errors:
+            raise StopValidation()
+        if field.data is None:
+            raise StopValidation(message)
+
+    return check
 
 
 class ActionForm(FlaskForm):
@@ -121,8 +133,9 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    starts_on = DateField("From", validators=[InputRequired(message="Enter the first day.")])
-    ends_on = DateField("To", validators=[InputRequired(message="Enter the last day.")])
+    # The page first shows last month, filled in without a query, hence not InputRequired.
+    starts_on = DateField("From", validators=[filled("Enter the first day.")])
+    ends_on = DateField("To", validators=[filled("Enter the last day.")])
 
 
 class SettingsForm(FlaskForm):
