@@ -65,6 +65,7 @@ def credit_invoice(invoice: Invoice, *, amounts: dict[int, int] | None = None, r
     credits = _whole(remaining) if amounts is None else _checked_amounts(amounts, remaining)
     note = _credit_note(locked, credits, remaining, reason, by)
     seal(note, by=by, today=today or local_today(locked.hub.timezone))
+    db.session.flush()
     locked.credited_minor += -note.total_minor
     release_excess(locked)
     return note
