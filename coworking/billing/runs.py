@@ -36,6 +36,7 @@ from coworking.transactions import unit_of_work
 # pg_advisory_xact_lock(RUN_LOCK_CLASS, hub_id): one run's batch at a time per hub.
 RUN_LOCK_CLASS = 10_010
 MEMBERS_PER_BATCH = 200
+KEYS_PER_QUERY = 5000  # twice this many parameters per statement, within SQLite's limit
 
 # The first part of a source key says what the line bills, for the ledger.
 INCOME_KINDS = {"membership": "membership", "concession": "concession", "booking": "booking", "pass": "pass"}
@@ -133,11 +134,14 @@ def _bill_batch(hub: Hub, period: Period, items: list[BillableItem], by_id: int 
 
 def _keys_taken(hub_id: int, keys: list[str]) -> set[str]:
     """The keys already on a line of the hub (any invoice, draft or issued) or excluded."""
-    if not keys:
-        return set()
-    on_lines = sa.select(InvoiceLine.source_key).where(InvoiceLine.hub_id == hub_id, InvoiceLine.source_key.in_(keys))
-    excluded = sa.select(LineExclusion.source_key).where(LineExclusion.hub_id == hub_id, LineExclusion.source_key.in_(keys))
-    return set(db.session.scalars(sa.union(on_lines, excluded)))
+    taken: set[str] = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):  # a member may have thousands of bookings
+        chunk = keys[start:start + KEYS_PER_QUERY]
+        on_lines = sa.select(InvoiceLine.source_key).where(InvoiceLine.hub_id == hub_id, InvoiceLine.source_key.in_(chunk))
+        excluded = sa.select(LineExclusion.source_key).where(LineExclusion.hub_id == hub_id,
+                                                             LineExclusion.source_key.in_(chunk))
+        taken.update(db.session.scalars(sa.union(on_lines, excluded)))
+    return taken
 
 
 def _key_of(item: BillableItem) -> str:

@@ -154,3 +154,9 @@ def test_two_runs_at_once_give_the_same_lines_as_one(app, hub, month, billed_wor
     assert set(lines_of(hub)) == expected
     assert sum(r.lines_added for r in results) == len(expected)
     assert len(drafts_of(hub)) == 8
+
+
+def test_the_keys_already_billed_are_looked_up_in_chunks(hub, month, billed_world, monkeypatch):
+    monkeypatch.setattr("coworking.billing.runs.KEYS_PER_QUERY", 1)
+    assert run(hub, month).lines_added == 4
+    assert (run(hub, month).lines_added, run(hub, month).items_skipped) == (0, 4)
