@@ -88,10 +88,11 @@ def attachment_bytes(attachment: dict) -> bytes:
 
 
 def queue_mail(
-    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes] | dict] = ()
+    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes] | dict] = (), *, flush: bool = True
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction. Attachments: (name, type, bytes),
-    or ``deferred_attachment(...)``s made when the message is sent."""
+    or ``deferred_attachment(...)``s made when the message is sent. ``flush=False`` leaves the
+    row to the caller's next flush (thousands queued in one batch: one INSERT for them all)."""
     message = OutboxMessage(
         to_address=to,
         subject=subject,
@@ -100,7 +101,8 @@ def queue_mail(
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return message
 
 

@@ -66,7 +66,8 @@ def credit_invoice(invoice: Invoice, *, amounts: dict[int, int] | None = None, r
     credits = _whole(remaining) if amounts is None else _checked_amounts(amounts, remaining)
     note = _credit_note(locked, credits, remaining, reason, by)
     seal(note, by=by, today=today or local_today(locked.hub.timezone))
-    post_document(note, by=by)
+    db.session.flush()
+    post_document(note, by=by)  # the ledger's entry, in this transaction
     locked.credited_minor += -note.total_minor
     post_credit_release(note, release_excess(locked), by=by)
     return note

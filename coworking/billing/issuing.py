@@ -19,11 +19,12 @@ from coworking.billing.chain import content_hash
 from coworking.billing.errors import BillingError
 from coworking.billing.models import DocumentKind, DocumentStatus, Invoice
 from coworking.billing.notifications import queue_invoice_issued
-from coworking.billing.numbering import allocate_number, record_hash
+from coworking.billing.numbering import SeriesCursor, record_hash
 from coworking.billing.bookkeeping import post_credit_used, post_document
-from coworking.billing.payments import use_credit
+from coworking.billing.payments import parties_with_credit, use_credit
 from coworking.billing.totals import price_line, recompute_totals
 from coworking.extensions import db
+from coworking.money import vat_on
 from coworking.timezones import local_today
 from coworking.transactions import ensure_write_lock, unit_of_work
 from coworking.types import utcnow
@@ -59,39 +60,52 @@ def issue_invoice(invoice: Invoice, *, by=None, today: date | None = None) -> In
     problem = issuing_problem(locked)
     if problem:
         raise problem
-    _issue(locked, by=by, today=today or local_today(locked.hub.timezone))
+    _issue(locked, by=by, today=today or local_today(locked.hub.timezone),
+           series=SeriesCursor(locked.hub, DocumentKind.INVOICE.value))
+    db.session.flush()
     return locked
 
 
-def _issue(invoice: Invoice, *, by, today: date) -> None:
+def _issue(invoice: Invoice, *, by, today: date, series: SeriesCursor, may_have_credit: bool = True) -> None:
     hub = invoice.hub
     charges_vat = bool(hub.vat_number)
     for line in invoice.lines:
-        price_line(line, charges_vat=charges_vat)
+        if not _priced(line, charges_vat):
+            price_line(line, charges_vat=charges_vat)
     recompute_totals(invoice)
     invoice.due_on = today + timedelta(days=hub.payment_terms_days)
-    invoice.credit_applied_minor = use_credit(invoice)
-    seal(invoice, by=by, today=today)
-    post_document(invoice, by=by)
+    invoice.credit_applied_minor = use_credit(invoice) if may_have_credit else 0
+    seal(invoice, by=by, today=today, series=series)
+    post_document(invoice, by=by)  # the ledger's entry, in this transaction
     post_credit_used(invoice, by=by)
-    queue_invoice_issued(invoice)
+    queue_invoice_issued(invoice, flush=False)  # the batch's one flush writes it with the invoice
 
 
-def seal(document: Invoice, *, by, today: date) -> None:
+def _priced(line, charges_vat: bool) -> bool:
+    """Whether the line's figures are already what pricing would give (a run's lines are):
+    leaving them untouched spares a run thousands of no-op updates."""
+    rate = line.vat_rate_bp if charges_vat else 0
+    amount = line.quantity * line.unit_price_minor
+    return (line.vat_rate_bp, line.amount_minor, line.vat_minor) == (rate, amount, vat_on(amount, rate))
+
+
+def seal(document: Invoice, *, by, today: date, series: SeriesCursor | None = None) -> None:
     """Number, date, hash and freeze a document (an invoice or a credit note) whose content is
-    otherwise complete; one flush turns it from draft to issued."""
-    allocated = allocate_number(document.hub, document.kind, today.year)
-    document.number = allocated.number
-    document.sequence_year = allocated.year
-    document.sequence_number = allocated.sequence_number
-    document.issued_on = today
-    document.issued_at = utcnow()
-    document.issued_by_id = by.id if by is not None else None
-    document.status = DocumentStatus.ISSUED.value
-    document.previous_hash = allocated.previous_hash
-    document.content_hash = content_hash(document)
-    db.session.flush()
-    record_hash(allocated, document.content_hash)
+    otherwise complete; the next flush turns it from draft to issued, content and all."""
+    series = series or SeriesCursor(document.hub, document.kind)
+    allocated = series.take(today.year)
+    document.lines  # noqa: B018 - loaded now: no query may flush a half-sealed document below
+    with db.session.no_autoflush:
+        document.number = allocated.number
+        document.sequence_year = allocated.year
+        document.sequence_number = allocated.sequence_number
+        document.issued_on = today
+        document.issued_at = utcnow()
+        document.issued_by_id = by.id if by is not None else None
+        document.status = DocumentStatus.ISSUED.value
+        document.previous_hash = allocated.previous_hash
+        document.content_hash = content_hash(document)
+        record_hash(allocated, document.content_hash)
 
 
 def draft_ids(hub, period: str, after_id: int = 0, limit: int = BATCH) -> list[int]:
@@ -129,22 +143,26 @@ def issue_drafts(hub, period, *, by=None, today: date | None = None,
         if not ids:
             return issued
         with unit_of_work():
-            issued += _issue_batch(ids, by=by, today=today or local_today(zone))
+            issued += _issue_batch(hub, ids, by=by, today=today or local_today(zone))
         last_id = ids[-1]
         hub = db.session.get(type(hub), hub_id)
         if progress is not None:
             progress(len(ids))
 
 
-def _issue_batch(ids: list[int], *, by, today: date) -> int:
+def _issue_batch(hub, ids: list[int], *, by, today: date) -> int:
     # Every draft of the batch is locked before the series is: a process holding the series'
     # lock never waits for a draft's, so batches and single issues cannot deadlock.
+    drafts = lock_documents(ids)
+    with_credit = parties_with_credit(hub.id, {draft.party_key for draft in drafts})
+    series = SeriesCursor(hub, DocumentKind.INVOICE.value)
     issued = 0
-    for invoice in lock_documents(ids):
+    for invoice in drafts:
         if issuing_problem(invoice):
             continue
-        _issue(invoice, by=by, today=today)
+        _issue(invoice, by=by, today=today, series=series, may_have_credit=invoice.party_key in with_credit)
         issued += 1
+    db.session.flush()
     return issued
 
 

@@ -66,9 +66,10 @@ def install() -> None:
     register_attachment_renderer(INVOICE_PDF, render_invoice_pdf)
 
 
-def queue_invoice_issued(invoice: Invoice) -> None:
-    """Mail the billed party their issued invoice (nothing when they have no address)."""
+def queue_invoice_issued(invoice: Invoice, *, flush: bool = True) -> None:
+    """Mail the billed party their issued invoice (nothing when they have no address);
+    ``flush=False`` leaves the message to the caller's next flush (a run's batch)."""
     if not invoice.billed_email:
         return
     subject = f"Invoice {invoice.number} from {invoice.hub.name}"
-    queue_mail(invoice.billed_email, subject, _body(invoice), _pdf_attachment(invoice))
+    queue_mail(invoice.billed_email, subject, _body(invoice), _pdf_attachment(invoice), flush=flush)

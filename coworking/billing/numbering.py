@@ -43,22 +43,38 @@ def format_number(prefix: str, kind: str, year: int, sequence_number: int) -> st
     return f"{series}-{year}-{sequence_number:05d}"
 
 
+class SeriesCursor:
+    """A series locked for the rest of the transaction: the first number taken locks its head
+    and year rows; later ones (a run's batch) count on in memory, and the rows are written with
+    the next flush. Use one per transaction, never beyond its commit."""
+
+    def __init__(self, hub, kind: str):
+        self.hub, self.kind = hub, kind
+        self.head: NumberCounter | None = None
+        self.years: dict[int, NumberCounter] = {}
+
+    def take(self, year: int) -> Allocated:
+        """The next number of ``year``; the caller goes on to issue and ``record_hash``."""
+        if self.head is None:
+            ensure_write_lock(db.session)
+            self.head = _locked_counter(self.hub.id, self.kind, CHAIN_HEAD_YEAR)
+        if year not in self.years:
+            self.years[year] = _locked_counter(self.hub.id, self.kind, year)
+        counter = self.years[year]
+        counter.last_number += 1
+        number = format_number(self.hub.invoice_prefix, self.kind, year, counter.last_number)
+        return Allocated(year, counter.last_number, number, self.head.last_hash, self.head)
+
+
 def allocate_number(hub, kind: str, year: int) -> Allocated:
     """Lock the series and take its next number; the caller's transaction must go on to
     issue the document and call ``record_hash`` (or roll back, which gives the number back)."""
-    ensure_write_lock(db.session)
-    head = _locked_counter(hub.id, kind, CHAIN_HEAD_YEAR)
-    counter = _locked_counter(hub.id, kind, year)
-    counter.last_number += 1
-    db.session.flush()
-    return Allocated(year, counter.last_number, format_number(hub.invoice_prefix, kind, year, counter.last_number),
-                     head.last_hash, head)
+    return SeriesCursor(hub, kind).take(year)
 
 
 def record_hash(allocated: Allocated, content_hash: str) -> None:
-    """The issued document is now the last link of its series' chain."""
+    """The issued document is now the last link of its series' chain (written at the next flush)."""
     allocated.head.last_hash = content_hash
-    db.session.flush()
 
 
 def chain_head(hub_id: int, kind: str) -> str | None:

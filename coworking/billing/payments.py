@@ -99,6 +99,16 @@ def available_credit(hub_id: int, party_key: str) -> int:
     )
 
 
+def parties_with_credit(hub_id: int, party_keys: set[str]) -> set[str]:
+    """Which of these parties have unallocated payments (one query for a run's batch)."""
+    if not party_keys:
+        return set()
+    return set(db.session.scalars(
+        sa.select(Payment.party_key).distinct()
+        .where(Payment.hub_id == hub_id, Payment.party_key.in_(party_keys), Payment.amount_minor > allocated_sql())
+    ))
+
+
 def party_balance(hub, party_key: str) -> Balance:
     """The party's balance: owed - credit == issued - credited - paid."""
     documents = sa.select(

@@ -247,6 +247,44 @@ for endpoint, action in (
             MANAGER, api=True)
 declare("memberships_api.billable_items", "GET", "/api/v1/hubs/{hub}/billable-items", MANAGER, api=True)
 
+# billing: the hub managers' pages (staff read the lists, invoices, statements and exports;
+# every change is a manager's). {draft} is a draft, {invoice} an issued invoice.
+for endpoint, path in (
+    ("billing.overview", "/hubs/{hub}/billing"),
+    ("billing.invoices", "/hubs/{hub}/billing/invoices"),
+    ("billing.invoice", "/hubs/{hub}/billing/invoices/{invoice}"),
+    ("billing.job", "/hubs/{hub}/billing/jobs/{job}"),
+    ("billing.job_progress", "/hubs/{hub}/billing/jobs/{job}.json"),
+    ("billing.overdue", "/hubs/{hub}/billing/overdue"),
+    ("billing.exports", "/hubs/{hub}/billing/exports"),
+    ("billing.export_csv", "/hubs/{hub}/billing/exports/invoices.csv?starts_on=2026-01-01&ends_on=2026-12-31"),
+    ("billing.statements", "/hubs/{hub}/billing/statements"),
+    ("billing.statement", "/hubs/{hub}/billing/statements/{statement}"),
+):
+    declare(endpoint, "GET", path, STAFF)
+for endpoint, path in (
+    ("billing.new_line", "/hubs/{hub}/billing/invoices/{draft}/lines/new"),
+    ("billing.edit_invoice_line", "/hubs/{hub}/billing/invoices/{draft}/lines/{draft_line}/edit"),
+    ("billing.credit", "/hubs/{hub}/billing/invoices/{invoice}/credit"),
+    ("billing.new_payment", "/hubs/{hub}/billing/invoices/{invoice}/payments/new"),
+    ("billing.settings", "/hubs/{hub}/billing/settings"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+    declare(endpoint, "POST", path, MANAGER)
+for endpoint, path in (
+    ("billing.start_run", "/hubs/{hub}/billing/runs"),
+    ("billing.issue_all", "/hubs/{hub}/billing/periods/{period}/issue"),
+    ("billing.issue", "/hubs/{hub}/billing/invoices/{draft}/issue"),
+    ("billing.delete", "/hubs/{hub}/billing/invoices/{draft}/delete"),
+    ("billing.remove_invoice_line", "/hubs/{hub}/billing/invoices/{draft}/lines/{draft_line}/remove"),
+    ("billing.upload_statement", "/hubs/{hub}/billing/statements"),
+    ("billing.confirm_statement", "/hubs/{hub}/billing/statements/{statement}/confirm"),
+    ("billing.confirm_statement_line", "/hubs/{hub}/billing/statements/{statement}/lines/{statement_line}/confirm"),
+    ("billing.ignore_statement_line", "/hubs/{hub}/billing/statements/{statement}/lines/{statement_line}/ignore"),
+    ("billing.restore_statement_line", "/hubs/{hub}/billing/statements/{statement}/lines/{statement_line}/restore"),
+):
+    declare(endpoint, "POST", path, MANAGER)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -333,6 +371,7 @@ def world(hub, people, make_hub, make_space):
     tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
     memberships = memberships_world(hub, people)
     ledger = ledger_world(hub)
+    billing = billing_world(hub, people)
     db.session.commit()
     return {
         "people": everyone,
@@ -350,6 +389,7 @@ def world(hub, people, make_hub, make_space):
             "reset": "no-such-reset-token",
             **memberships,
             **ledger,
+            **billing,
         },
     }
 
@@ -389,6 +429,27 @@ def memberships_world(hub, people) -> dict:
         "pass_product": create_pass_product(hub, by=manager, name="Day pass", desk_days=1, valid_days=1, price_minor=1500).id,
         "organisation": save_organisation(hub, by=manager, name="Bakery Co-op", billing_email="coop@example.org").id,
     }
+
+
+def billing_world(hub, people) -> dict:
+    """A draft and an issued invoice of the member at hub 'here', a run's job, and a bank
+    statement with one line: the ids the billing routes name."""
+    from coworking.billing.jobs import start_run
+    from coworking.billing.models import StatementImport, StatementLine
+    from coworking.memberships.periods import current_period
+    from tests.billing.documents import issue, make_draft
+
+    period = current_period(hub.timezone).key
+    draft = make_draft(hub, people.member, period=period, commit=False)
+    invoice = issue(make_draft(hub, people.member, period="2026-01"))
+    job = start_run(hub, period, by=people.manager)
+    statement = StatementImport(hub_id=hub.id, filename="nov.csv", file_hash="0" * 64)
+    line = StatementLine(statement_import=statement, hub_id=hub.id, booked_on=invoice.issued_on, amount_minor=100,
+                         reference=invoice.number, fingerprint="1" * 64)
+    db.session.add_all([statement, line])
+    db.session.flush()
+    return {"draft": draft.id, "draft_line": draft.lines[0].id, "invoice": invoice.id, "job": job.id,
+            "period": period, "statement": statement.id, "statement_line": line.id}
 
 
 def outcome(response, api: bool) -> str:
