@@ -121,9 +121,11 @@ def register_commands(app: Flask) -> None:
 
 def register_event_receivers(app: Flask) -> None:
     """Higher areas listen to lower ones' domain events (coworking/events.py)."""
+    from coworking.billing import freeze
     from coworking.memberships.receivers import connect_receivers
 
     connect_receivers()
+    freeze.install()  # issued invoices refuse changes before the triggers must
 
 
 def install_feed_revalidation(app: Flask) -> None:

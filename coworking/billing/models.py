@@ -52,7 +52,7 @@ FROZEN_INVOICE_COLUMNS = (
     "hub_id", "kind", "number", "status", "period", "member_id", "organisation_id",
     "billed_name", "billed_address", "billed_email", "currency", "issued_on", "due_on",
     "subtotal_minor", "vat_minor", "total_minor", "credit_applied_minor", "corrects_id",
-    "content_hash", "previous_hash", "sequence_year", "sequence_number",
+    "content_hash", "previous_hash", "sequence_year", "sequence_number", "reason",
 )
 FROZEN_LINE_COLUMNS = (
     "invoice_id", "hub_id", "position", "description", "quantity", "unit_price_minor",
@@ -93,6 +93,8 @@ class Invoice(db.Model):
     credit_applied_minor: Mapped[int] = mapped_column(MinorUnits, default=0)
     # A credit note names the invoice it corrects.
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    # Why a credit note corrects its invoice (migration 0010_billing_d1_credit_reason); "" on invoices.
+    reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     previous_hash: Mapped[str | None] = mapped_column(sa.String(64))
     # Derived state, outside the frozen content: changed by payments and credit notes.
@@ -136,11 +138,12 @@ class Invoice(db.Model):
 
     @property
     def outstanding_minor(self) -> int:
-        """What is still owed on an issued invoice (never negative): total less credit used,
-        credit notes and payments."""
+        """What is still owed on an issued invoice (never negative): total less credit notes and
+        what was allocated to it. ``paid_minor`` is the sum of its payment allocations, credit
+        used at issue included (``credit_applied_minor`` records that part, frozen, for print)."""
         if self.is_draft or self.is_credit_note:
             return 0
-        return max(0, self.total_minor - self.credit_applied_minor - self.credited_minor - self.paid_minor)
+        return max(0, self.total_minor - self.credited_minor - self.paid_minor)
 
     @property
     def is_void(self) -> bool:

@@ -1,0 +1,144 @@
+"""Issuing: a draft gets the next number of its hub's series, its issue and due dates, its
+lines priced and summed one last time, the party's credit, a hash chained to the previous
+document, and is frozen; the billed party is mailed.
+
+Everything a document's hash covers is set before the one flush that turns the row from draft
+to issued: after it, the triggers (and ``freeze``) refuse any change to that content. The draft
+row is locked first (PostgreSQL: FOR UPDATE), then the series (``numbering``): two issuers of
+one draft cannot both issue it, and every issuer takes the locks in that order.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from coworking.billing.chain import content_hash
+from coworking.billing.errors import BillingError
+from coworking.billing.models import DocumentKind, DocumentStatus, Invoice
+from coworking.billing.notifications import queue_invoice_issued
+from coworking.billing.numbering import allocate_number, record_hash
+from coworking.billing.payments import use_credit
+from coworking.billing.totals import price_line, recompute_totals
+from coworking.extensions import db
+from coworking.timezones import local_today
+from coworking.transactions import ensure_write_lock, unit_of_work
+from coworking.types import utcnow
+
+BATCH = 200
+
+
+def lock_document(invoice_id: int) -> Invoice | None:
+    """The document, its row locked and its state read afresh."""
+    ensure_write_lock(db.session)
+    return db.session.scalars(
+        sa.select(Invoice).where(Invoice.id == invoice_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def issuing_problem(invoice: Invoice) -> BillingError | None:
+    """Why this document cannot be issued, or None."""
+    if not invoice.is_draft:
+        return BillingError(f"This invoice is already issued as {invoice.number}.", status=409)
+    if not invoice.lines:
+        return BillingError("An invoice without lines cannot be issued: add a line or delete the draft.", "lines")
+    if sum(line.quantity * line.unit_price_minor for line in invoice.lines) < 0:
+        return BillingError("An invoice cannot total less than zero.", "lines")
+    return None
+
+
+def issue_invoice(invoice: Invoice, *, by=None, today: date | None = None) -> Invoice:
+    """Issue one draft (409 when it is issued already, 422 when it is empty)."""
+    locked = lock_document(invoice.id)
+    if locked is None:
+        raise BillingError("That draft no longer exists.", status=404)
+    problem = issuing_problem(locked)
+    if problem:
+        raise problem
+    _issue(locked, by=by, today=today or local_today(locked.hub.timezone))
+    return locked
+
+
+def _issue(invoice: Invoice, *, by, today: date) -> None:
+    hub = invoice.hub
+    charges_vat = bool(hub.vat_number)
+    for line in invoice.lines:
+        price_line(line, charges_vat=charges_vat)
+    recompute_totals(invoice)
+    invoice.due_on = today + timedelta(days=hub.payment_terms_days)
+    invoice.credit_applied_minor = use_credit(invoice)
+    seal(invoice, by=by, today=today)
+    queue_invoice_issued(invoice)
+
+
+def seal(document: Invoice, *, by, today: date) -> None:
+    """Number, date, hash and freeze a document (an invoice or a credit note) whose content is
+    otherwise complete; one flush turns it from draft to issued."""
+    allocated = allocate_number(document.hub, document.kind, today.year)
+    document.number = allocated.number
+    document.sequence_year = allocated.year
+    document.sequence_number = allocated.sequence_number
+    document.issued_on = today
+    document.issued_at = utcnow()
+    document.issued_by_id = by.id if by is not None else None
+    document.status = DocumentStatus.ISSUED.value
+    document.previous_hash = allocated.previous_hash
+    document.content_hash = content_hash(document)
+    db.session.flush()
+    record_hash(allocated, document.content_hash)
+
+
+def draft_ids(hub, period: str, after_id: int = 0, limit: int = BATCH) -> list[int]:
+    """The next ``limit`` drafts of a run, by id."""
+    return list(db.session.scalars(
+        sa.select(Invoice.id).where(
+            Invoice.hub_id == hub.id, Invoice.period == period, Invoice.id > after_id,
+            Invoice.kind == DocumentKind.INVOICE.value, Invoice.status == DocumentStatus.DRAFT.value,
+        ).order_by(Invoice.id).limit(limit)
+    ))
+
+
+def count_drafts(hub, period: str) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Invoice.id)).where(
+        Invoice.hub_id == hub.id, Invoice.period == period,
+        Invoice.kind == DocumentKind.INVOICE.value, Invoice.status == DocumentStatus.DRAFT.value,
+    ))
+
+
+def issue_drafts(hub, period, *, by=None, today: date | None = None,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Issue every draft of a run, a batch per transaction (memory stays bounded; a crash
+    keeps the batches already committed). Drafts that cannot be issued (empty ones) stay drafts
+    for a manager to review; a draft another process issued meanwhile is skipped.
+
+    :param period: a ``Period`` or its key ("2026-11").
+    :param progress: called with the number of drafts looked at after each batch.
+    :returns: how many were issued.
+    """
+    key = getattr(period, "key", period)
+    hub_id, zone = hub.id, hub.timezone
+    issued, last_id = 0, 0
+    while True:
+        ids = draft_ids(hub, key, last_id)
+        if not ids:
+            return issued
+        with unit_of_work():
+            issued += _issue_batch(ids, by=by, today=today or local_today(zone))
+        last_id = ids[-1]
+        hub = db.session.get(type(hub), hub_id)
+        if progress is not None:
+            progress(len(ids))
+
+
+def _issue_batch(ids: list[int], *, by, today: date) -> int:
+    issued = 0
+    for invoice_id in ids:
+        invoice = lock_document(invoice_id)
+        if invoice is None or issuing_problem(invoice):
+            continue
+        _issue(invoice, by=by, today=today)
+        issued += 1
+    return issued
+
