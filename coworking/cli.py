@@ -28,6 +28,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(outbox)
+    app.cli.add_command(jobs)
+
+    from coworking.billing.commands import invoices
+
+    app.cli.add_command(invoices)
 
 
 @click.command("seed-demo")
@@ -112,3 +117,35 @@ def send_outbox_command():
     with tqdm(total=total, desc="Sending mail", unit="msg", disable=total == 0, file=stderr) as bar:
         sent, failed = send_pending(progress=bar.update)
     click.echo(f"Sent {sent}, failed {failed}.", err=True)
+
+
+@click.group()
+def jobs():
+    """Background work: queued jobs, the outbox, and what falls due (monthly runs, reminders)."""
+
+
+@jobs.command("run")
+def run_jobs_command():
+    """Do whatever is due, once (safe from cron or a timer, on any number of servers at once)."""
+    from coworking.jobs import run_due
+
+    summary = run_due(on_job=lambda job: click.echo(f"Job {job.id}: {job.kind}", err=True))
+    click.echo(str(summary), err=True)
+
+
+@jobs.command("work")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when there is nothing to do.")
+def work_jobs_command(interval):
+    """Do what is due again and again, until stopped (Ctrl-C or SIGTERM)."""
+    import signal
+
+    from coworking.jobs import work
+
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    click.echo(f"Working on jobs every {interval:g}s; Ctrl-C stops.", err=True)
+    try:
+        work(interval=interval, should_stop=lambda: bool(stopping))
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.", err=True)

@@ -17,6 +17,7 @@ amount in minor units before VAT, VAT rate and a stable ``source_key``:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -79,11 +80,53 @@ def billable_items(hub: Hub, period: Period) -> list[BillableItem]:
     return [*reader.membership_items(), *reader.booking_items(), *reader.pass_items()]
 
 
+def billable_items_in_batches(hub: Hub, period: Period, members_per_batch: int = 200) -> Iterator[list[BillableItem]]:
+    """The same items as ``billable_items``, a batch of members at a time (ordered by member id),
+    so a run over thousands of members never holds them all. Each item is in exactly one batch:
+    the batch of the member it is for (``item.member_id``)."""
+    after = 0
+    ids = _billed_member_ids(hub, period)
+    while True:
+        member_ids = list(db.session.scalars(
+            sa.select(ids.c.member_id).where(ids.c.member_id > after)
+            .order_by(ids.c.member_id).limit(members_per_batch)))
+        if not member_ids:
+            return
+        reader = _PeriodReader(hub, period, member_ids)
+        yield [*reader.membership_items(), *reader.booking_items(), *reader.pass_items()]
+        after = member_ids[-1]
+
+
+def count_billed_members(hub: Hub, period: Period) -> int:
+    """How many members have something that may be billed in the period (a run's progress total)."""
+    ids = _billed_member_ids(hub, period)
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(ids.c.member_id))))
+
+
+def _billed_member_ids(hub: Hub, period: Period):
+    """The ids of the members with a membership, a booking or a pass in the period (a subquery)."""
+    starts_at, ends_at = period.utc_bounds(hub.timezone)
+    memberships = sa.select(Membership.member_id.label("member_id")).where(
+        Membership.hub_id == hub.id, Membership.starts_on <= period.last_day,
+        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= period.first_day))
+    bookings = sa.select(Booking.member_id).join(Space, Booking.space_id == Space.id).where(
+        Space.hub_id == hub.id, Booking.status == "confirmed", Booking.purpose == "booking",
+        Booking.starts_at >= starts_at, Booking.starts_at < ends_at)
+    passes = sa.select(PassPurchase.member_id).where(
+        PassPurchase.hub_id == hub.id, PassPurchase.sold_at >= starts_at, PassPurchase.sold_at < ends_at)
+    return sa.union(memberships, bookings, passes).subquery("billed_members")
+
+
 class _PeriodReader:
-    def __init__(self, hub: Hub, period: Period):
+    def __init__(self, hub: Hub, period: Period, member_ids: list[int] | None = None):
         self.hub, self.period = hub, period
         self.organisations = {o.id: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.hub_id == hub.id))}
         self.members: dict[int, BilledParty] = {}
+        self.member_ids = member_ids
+
+    def _of_members(self, column):
+        """No condition when reading the whole hub; else only the batch's members."""
+        return sa.true() if self.member_ids is None else column.in_(self.member_ids)
 
     def party(self, member_id: int, organisation_id: int | None) -> BilledParty:
         if organisation_id is not None and organisation_id in self.organisations:
@@ -99,7 +142,8 @@ class _PeriodReader:
 
     def _memberships_query(self):
         return sa.select(Membership.id).where(
-            Membership.hub_id == self.hub.id, Membership.starts_on <= self.period.last_day,
+            Membership.hub_id == self.hub.id, self._of_members(Membership.member_id),
+            Membership.starts_on <= self.period.last_day,
             sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= self.period.first_day))
 
     def _by_membership(self, model, *conditions) -> dict[int, list]:
@@ -160,7 +204,8 @@ class _PeriodReader:
             .join(User, Booking.member_id == User.id)
             .outerjoin(BookingCharge, BookingCharge.booking_id == Booking.id)
             .outerjoin(Membership, Membership.id == BookingCharge.membership_id)
-            .where(Space.hub_id == self.hub.id, Booking.status == "confirmed", Booking.purpose == "booking",
+            .where(Space.hub_id == self.hub.id, self._of_members(Booking.member_id),
+                   Booking.status == "confirmed", Booking.purpose == "booking",
                    Booking.starts_at >= starts_at, Booking.starts_at < ends_at)
             .order_by(Booking.starts_at, Booking.id)
         )
@@ -188,7 +233,8 @@ class _PeriodReader:
             sa.select(PassPurchase, PassProduct.name, User.name, User.email)
             .join(PassProduct, PassPurchase.product_id == PassProduct.id)
             .join(User, PassPurchase.member_id == User.id)
-            .where(PassPurchase.hub_id == self.hub.id, PassPurchase.sold_at >= starts_at, PassPurchase.sold_at < ends_at)
+            .where(PassPurchase.hub_id == self.hub.id, self._of_members(PassPurchase.member_id),
+                   PassPurchase.sold_at >= starts_at, PassPurchase.sold_at < ends_at)
             .order_by(PassPurchase.sold_at, PassPurchase.id)
         )
         for purchase, product_name, name, email in rows:

@@ -1,0 +1,139 @@
+"""Billing's background work, run by ``flask jobs run`` / ``jobs work`` (coworking/jobs.py):
+
+- ``invoice-run``: a hub's run for a period, started from a page (``start_run``) or by the
+  schedule; its progress is the members read so far;
+- ``invoice-issue``: issuing every draft of a run (``start_issue``, the page's "issue all");
+- the schedule: each hub's monthly run on its ``BillingSettings.run_day`` in the hub's zone
+  (billing the month just ended, and issuing it when ``issue_automatically``), the reminders
+  due, and memberships' expiry of unused allowances.
+
+``connect_jobs()`` registers all of it; create_app calls it.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from coworking import jobs
+from coworking.accounts.models import User
+from coworking.billing.errors import BillingError
+from coworking.billing.models import BillingSettings
+from coworking.billing.reminders import send_reminders
+from coworking.billing.runs import billing_period, run_period
+from coworking.extensions import db
+from coworking.hubs.models import Hub
+from coworking.memberships.allowances import expire_allowances
+from coworking.memberships.periods import Period
+from coworking.timezones import local_today
+from coworking.transactions import unit_of_work
+
+log = logging.getLogger(__name__)
+
+RUN, ISSUE = "invoice-run", "invoice-issue"
+
+
+def run_key(hub_id: int, period: Period | str) -> str:
+    return f"{RUN}:{hub_id}:{period}"
+
+
+def issue_key(hub_id: int, period: Period | str) -> str:
+    return f"{ISSUE}:{hub_id}:{period}"
+
+
+def scheduled_run_key(hub_id: int, period: Period | str) -> str:
+    return f"scheduled-{RUN}:{hub_id}:{period}"
+
+
+def start_run(hub: Hub, period: Period | str, *, by: User | None, today: date | None = None) -> jobs.Job:
+    """Queue the hub's run for the period (in the caller's transaction); a run of that period
+    already queued or running is returned instead. A malformed or future period is refused."""
+    period = billing_period(hub, period, today=today)
+    return jobs.enqueue(RUN, hub_id=hub.id, payload={"period": period.key}, unique_key=run_key(hub.id, period), by=by)
+
+
+def start_issue(hub: Hub, period: Period | str, *, by: User | None, today: date | None = None) -> jobs.Job:
+    """Queue issuing every draft of the hub's run for the period."""
+    period = billing_period(hub, period, today=today)
+    return jobs.enqueue(ISSUE, hub_id=hub.id, payload={"period": period.key}, unique_key=issue_key(hub.id, period), by=by)
+
+
+def _hub_and_by(job: jobs.Job) -> tuple[Hub, User | None]:
+    hub = db.session.get(Hub, job.hub_id) if job.hub_id else None
+    if hub is None:
+        raise BillingError("The hub of this job no longer exists.", status=404)
+    return hub, db.session.get(User, job.created_by_id) if job.created_by_id else None
+
+
+def handle_run(job: jobs.Job, progress: jobs.Progress) -> str:
+    hub, by = _hub_and_by(job)
+    period = job.payload["period"]
+    result = run_period(hub, period, by=by, progress=progress)
+    if not job.payload.get("issue"):
+        return result.summary()
+    issued = _issue(hub, period, by, progress)
+    return f"{result.summary()} {issued} invoice(s) issued."
+
+
+def handle_issue(job: jobs.Job, progress: jobs.Progress) -> str:
+    hub, by = _hub_and_by(job)
+    return f"{_issue(hub, job.payload['period'], by, progress)} invoice(s) issued."
+
+
+def _issue(hub: Hub, period: str, by: User | None, progress: jobs.Progress) -> int:
+    try:
+        from coworking.billing.issuing import issue_drafts
+    except ImportError as missing:  # issuing is another part of the billing work
+        raise BillingError("Issuing is not available in this version.", status=409) from missing
+    return issue_drafts(hub, Period.from_key(period), by=by, today=local_today(hub.timezone), progress=progress)
+
+
+# --- the schedule ---------------------------------------------------------------------------
+
+def enqueue_scheduled_runs(now: datetime) -> int:
+    """Queue each hub's monthly run on (or, if the jobs did not run that day, after) its run
+    day in the hub's zone: once per month, for the month just ended. Returns how many."""
+    queued = 0
+    rows = db.session.execute(
+        sa.select(Hub, BillingSettings.run_day, BillingSettings.issue_automatically)
+        .join(BillingSettings, BillingSettings.hub_id == Hub.id).where(BillingSettings.run_day.is_not(None))
+    ).all()
+    for hub, run_day, issue in rows:
+        today = local_today(hub.timezone, now)
+        period = Period.of(today).plus(-1)
+        key = scheduled_run_key(hub.id, period)
+        if today.day < run_day or jobs.latest_job(key) is not None:
+            continue
+        with unit_of_work():
+            jobs.enqueue(RUN, hub_id=hub.id, payload={"period": period.key, "issue": bool(issue), "scheduled": True},
+                         unique_key=key)
+        queued += 1
+    db.session.rollback()
+    return queued
+
+
+def send_due_reminders(now: datetime) -> int:
+    """Every hub's reminders due on its local date."""
+    sent = 0
+    for hub in list(db.session.scalars(sa.select(Hub).order_by(Hub.id))):
+        sent += send_reminders(hub, local_today(hub.timezone, now))
+    return sent
+
+
+def expire_unused_allowances(now: datetime) -> int:
+    """Memberships' expiry of allowances no longer usable, hub by hub, on its local date."""
+    expired = 0
+    for hub_id, zone in db.session.execute(sa.select(Hub.id, Hub.timezone).order_by(Hub.id)).all():
+        with unit_of_work():
+            expired += expire_allowances(db.session.get(Hub, hub_id), local_today(zone, now))
+    return expired
+
+
+def connect_jobs() -> None:
+    """Register billing's job handlers and schedules with coworking.jobs."""
+    jobs.register_handler(RUN, handle_run)
+    jobs.register_handler(ISSUE, handle_issue)
+    jobs.register_schedule(enqueue_scheduled_runs)
+    jobs.register_schedule(send_due_reminders)
+    jobs.register_schedule(expire_unused_allowances)
