@@ -42,7 +42,8 @@ class DocumentFilters:
 
 
 def _outstanding():
-    return (Invoice.total_minor - Invoice.credit_applied_minor - Invoice.credited_minor - Invoice.paid_minor)
+    # paid_minor counts every allocation, the credit used at issue included (models.py).
+    return Invoice.total_minor - Invoice.credited_minor - Invoice.paid_minor
 
 
 def _state_condition(state: DocumentState, today: date):

@@ -64,43 +64,53 @@ def unsaved_invoice(hub: Hub | None = None, lines=LINES, **columns) -> Invoice:
 
 @pytest.fixture
 def make_document():
-    """make_document(hub, party_user=None, organisation=None, lines=LINES, issued=True,
-    number=None, **columns) -> a stored invoice; ``kind="credit_note"`` and ``corrects=`` for a
-    credit note (lines negative)."""
+    """make_document(hub, member, *, organisation=None, lines=LINES, issued=True, today=...) ->
+    an invoice as a run leaves it (a draft with lines), issued by the issuing service unless
+    ``issued=False``; ``credit(invoice, amounts=None)`` issues a credit note for it."""
+    from coworking.billing.issuing import issue_invoice
+
     counter = iter(range(1, 10_000))
 
     def make(hub: Hub, member=None, *, organisation=None, lines=LINES, issued: bool = True,
-             number: str | None = None, **columns) -> Invoice:
+             today: date = date(2026, 11, 30), period: str = "2026-11", billed_address: str = "") -> Invoice:
         sequence = next(counter)
         party = f"organisation:{organisation.id}" if organisation is not None else f"member:{member.id}"
         invoice = Invoice(
-            hub_id=hub.id, kind=columns.pop("kind", "invoice"), status="draft", period=columns.pop("period", "2026-11"),
-            member_id=member.id if member is not None and organisation is None else None,
+            hub_id=hub.id, kind="invoice", status="draft", period=period,
+            member_id=member.id if organisation is None else None,
             organisation_id=organisation.id if organisation is not None else None, party_key=party,
             billed_name=organisation.name if organisation is not None else member.name,
-            billed_address=columns.pop("billed_address", ""), currency=hub.currency,
             billed_email=organisation.billing_email if organisation is not None else member.email,
+            billed_address=billed_address, currency=hub.currency,
         )
-        corrects = columns.pop("corrects", None)
-        if corrects is not None:
-            invoice.corrects_id = corrects.id
-            invoice.period = None
+        invoice.lines = build_lines(hub.id, lines, charges_vat=bool(hub.vat_number))
+        for position, line in enumerate(invoice.lines):
+            line.source_key = f"test:{party}:{period}:{sequence}:{position}"
+        recompute_totals(invoice)
         db.session.add(invoice)
         db.session.flush()
-        invoice.lines = build_lines(hub.id, lines, charges_vat=bool(hub.vat_number))
-        recompute_totals(invoice)
-        db.session.flush()
         if issued:
-            prefix = f"{hub.invoice_prefix}-CN" if invoice.kind == "credit_note" else hub.invoice_prefix
-            invoice.status = "issued"
-            invoice.number = number or f"{prefix}-2026-{sequence:05d}"
-            invoice.sequence_year, invoice.sequence_number = 2026, sequence
-            invoice.issued_on = columns.pop("issued_on", date(2026, 11, 30))
-            invoice.due_on = columns.pop("due_on", date(2026, 12, 14))
-            invoice.content_hash = f"{sequence:064x}"
-        for name, value in columns.items():
-            setattr(invoice, name, value)
+            invoice = issue_invoice(invoice, today=today)
         db.session.commit()
         return invoice
 
     return make
+
+
+def credit(invoice: Invoice, amounts: dict[int, int] | None = None, *, today: date = date(2026, 12, 1)) -> Invoice:
+    """A credit note for the invoice (whole, or net amounts per line id), committed."""
+    from coworking.billing.credit_notes import credit_invoice
+
+    note = credit_invoice(invoice, amounts=amounts, reason="Room closed for repairs", today=today)
+    db.session.commit()
+    return note
+
+
+def pay(invoice: Invoice, amount_minor: int, *, received_on: date = date(2026, 12, 2)):
+    """A bank transfer recorded against the invoice, committed."""
+    from coworking.billing.payments import record_payment
+
+    payment = record_payment(invoice.hub, amount_minor=amount_minor, method="bank_transfer", received_on=received_on,
+                             reference=invoice.number or "", invoice=invoice, today=date(2026, 12, 31))
+    db.session.commit()
+    return payment

@@ -13,7 +13,14 @@ from coworking.billing.models import BillingSettings
 from coworking.billing.pdf import invoice_pdf, pdf_filename, render_invoice_pdf
 from coworking.extensions import db
 from coworking.hubs.models import Hub
-from tests.billing.document_fixtures import HUB, make_document, pdf_fonts, pdf_text, unsaved_invoice  # noqa: F401
+from tests.billing.document_fixtures import (  # noqa: F401  (make_document is a fixture)
+    HUB,
+    credit,
+    make_document,
+    pdf_fonts,
+    pdf_text,
+    unsaved_invoice,
+)
 
 BANK = "Riverside Hub CIC\nSort code 12-34-56, account 12345678"
 
@@ -124,16 +131,27 @@ def test_a_stored_invoice_prints_its_hubs_payment_details(app, make_hub, make_us
                    invoice_prefix="RIV")
     db.session.add(BillingSettings(hub_id=hub.id, bank_details="IBAN GB33BUKB20201555555555"))
     db.session.commit()
-    invoice = make_document(hub, make_user(name="Zoë Łódź"), number="RIV-2026-00007")
+    invoice = make_document(hub, make_user(name="Zoë Łódź"), billed_address="ul. Piotrkowska 1\nŁódź")
     data = invoice_pdf(invoice)
     text = pdf_text(data)
-    assert "Zoë Łódź" in text and "RIV-2026-00007" in text and "IBAN GB33BUKB20201555555555" in text
-    assert pdf_filename(invoice) == "RIV-2026-00007.pdf"
+    assert "Zoë Łódź" in text and "ul. Piotrkowska 1" in text and "IBAN GB33BUKB20201555555555" in text
+    assert invoice.number == "RIV-2026-00001" and "Number RIV-2026-00001" in text
+    assert pdf_filename(invoice) == "RIV-2026-00001.pdf"
 
 
 def test_a_hub_without_billing_settings_still_prints(app, make_hub, make_user, make_document):
     hub = make_hub(vat_number=None)
-    invoice = make_document(hub, make_user(), issued_on=date(2026, 11, 2))
+    invoice = make_document(hub, make_user(), today=date(2026, 11, 2))
     text = pdf_text(invoice_pdf(invoice))
     assert "Issued on 2 November 2026" in text
     assert "Please quote" in text
+
+
+def test_a_stored_credit_note_prints_what_it_corrects(app, make_hub, make_user, make_document):
+    hub = make_hub("riverside", "Riverside Hub", vat_number="GB123456789", invoice_prefix="RIV")
+    invoice = make_document(hub, make_user(name="Mary Member"))
+    note = credit(invoice)
+    text = pdf_text(invoice_pdf(note))
+    assert "Credit note" in text and f"Corrects {invoice.number}" in text
+    assert note.number.startswith("RIV-CN-") and note.number in text
+    assert "Total -£432.00" in text
