@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
-from coworking.billing.models import DocumentKind, DocumentStatus, Invoice
+from coworking.billing.models import DocumentKind, DocumentStatus, Invoice, Payment, PaymentAllocation
 from coworking.billing.parties import MEMBER, party_key
 from coworking.extensions import db
 from coworking.hubs.models import Hub
@@ -119,3 +119,15 @@ def documents_of_hubs(user: User) -> list[Hub]:
         sa.select(Invoice.hub_id).where(Invoice.party_key == member_key(user),
                                         Invoice.status == DocumentStatus.ISSUED.value)
     )).order_by(Hub.name)))
+
+
+def payments_towards(invoice: Invoice) -> list[tuple[Payment, int]]:
+    """The payments allocated to the invoice (credit used at issue included), with the part of
+    each that went to it, in the order received."""
+    rows = db.session.execute(
+        sa.select(Payment, PaymentAllocation.amount_minor)
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .where(PaymentAllocation.invoice_id == invoice.id)
+        .order_by(Payment.received_on, Payment.id)
+    )
+    return [(payment, int(amount)) for payment, amount in rows]

@@ -114,3 +114,10 @@ def pay(invoice: Invoice, amount_minor: int, *, received_on: date = date(2026, 1
                              reference=invoice.number or "", invoice=invoice, today=date(2026, 12, 31))
     db.session.commit()
     return payment
+
+
+@pytest.fixture
+def hub(make_hub):
+    """Riverside Hub: VAT-registered, in London, numbering its invoices RIV-."""
+    return make_hub("riverside", "Riverside Hub", address="12 Quay Street\nLeeds LS1 4AP", vat_number="GB123456789",
+                    invoice_prefix="RIV", timezone="Europe/London", currency="GBP")
