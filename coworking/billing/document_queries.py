@@ -69,15 +69,27 @@ def member_key(user: User) -> str:
     return party_key(MEMBER, user.id)
 
 
-def member_documents_query(user: User) -> sa.Select:
+def _filtered(query: sa.Select, filters: DocumentFilters, today: date) -> sa.Select:
+    if filters.state is not None:
+        query = query.where(_state_condition(filters.state, today))
+    if filters.kind is not None:
+        query = query.where(Invoice.kind == filters.kind.value)
+    if filters.period is not None:
+        query = query.where(Invoice.period == filters.period)
+    if filters.party_key is not None:
+        query = query.where(Invoice.party_key == filters.party_key)
+    return _newest_first(query.options(selectinload(Invoice.hub), selectinload(Invoice.corrects)))
+
+
+def member_documents_query(user: User, filters: DocumentFilters = DocumentFilters(), today: date | None = None) -> sa.Select:
     """The member's own issued invoices and credit notes, at every hub, newest first."""
-    return _newest_first(sa.select(Invoice).where(
-        Invoice.party_key == member_key(user), Invoice.status == DocumentStatus.ISSUED.value,
-    ).options(selectinload(Invoice.hub), selectinload(Invoice.corrects)))
+    query = sa.select(Invoice).where(Invoice.party_key == member_key(user), Invoice.status == DocumentStatus.ISSUED.value)
+    return _filtered(query, filters, today or date.today())
 
 
-def member_documents(user: User, *, page: int = 1, per_page: int = 50) -> Page:
-    return page_of_query(member_documents_query(user), page, per_page)
+def member_documents(user: User, filters: DocumentFilters = DocumentFilters(), today: date | None = None, *,
+                     page: int = 1, per_page: int = 50) -> Page:
+    return page_of_query(member_documents_query(user, filters, today), page, per_page)
 
 
 def own_document(user: User, invoice_id: int) -> Invoice | None:
@@ -90,16 +102,7 @@ def own_document(user: User, invoice_id: int) -> Invoice | None:
 
 def hub_documents_query(hub: Hub, filters: DocumentFilters, today: date) -> sa.Select:
     """The hub's documents, drafts included, filtered; newest first, drafts on top."""
-    query = sa.select(Invoice).where(Invoice.hub_id == hub.id)
-    if filters.state is not None:
-        query = query.where(_state_condition(filters.state, today))
-    if filters.kind is not None:
-        query = query.where(Invoice.kind == filters.kind.value)
-    if filters.period is not None:
-        query = query.where(Invoice.period == filters.period)
-    if filters.party_key is not None:
-        query = query.where(Invoice.party_key == filters.party_key)
-    return _newest_first(query.options(selectinload(Invoice.hub), selectinload(Invoice.corrects)))
+    return _filtered(sa.select(Invoice).where(Invoice.hub_id == hub.id), filters, today)
 
 
 def hub_documents(hub: Hub, filters: DocumentFilters, today: date, *, page: int = 1, per_page: int = 50) -> Page:
