@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from coworking.billing.chain import content_hash
 from coworking.billing.errors import BillingError
@@ -133,12 +134,21 @@ def issue_drafts(hub, period, *, by=None, today: date | None = None,
 
 
 def _issue_batch(ids: list[int], *, by, today: date) -> int:
+    # Every draft of the batch is locked before the series is: a process holding the series'
+    # lock never waits for a draft's, so batches and single issues cannot deadlock.
     issued = 0
-    for invoice_id in ids:
-        invoice = lock_document(invoice_id)
-        if invoice is None or issuing_problem(invoice):
+    for invoice in lock_documents(ids):
+        if issuing_problem(invoice):
             continue
         _issue(invoice, by=by, today=today)
         issued += 1
     return issued
 
+
+def lock_documents(ids: list[int]) -> list[Invoice]:
+    """The documents, their rows locked in id order, their lines loaded."""
+    ensure_write_lock(db.session)
+    return list(db.session.scalars(
+        sa.select(Invoice).where(Invoice.id.in_(ids)).order_by(Invoice.id).with_for_update(of=Invoice)
+        .options(selectinload(Invoice.lines)).execution_options(populate_existing=True)
+    ))
