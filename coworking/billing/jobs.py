@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from coworking import jobs
 from coworking.accounts.models import User
 from coworking.billing.errors import BillingError
+from coworking.billing.issuing import count_drafts, issue_drafts
 from coworking.billing.models import BillingSettings
 from coworking.billing.reminders import send_reminders
 from coworking.billing.runs import billing_period, run_period
@@ -32,6 +33,9 @@ from coworking.transactions import unit_of_work
 log = logging.getLogger(__name__)
 
 RUN, ISSUE = "invoice-run", "invoice-issue"
+# A run day missed (no `jobs run` all that day) is caught up on the days just after it; later
+# than that the manager starts the run, so a run day set on the 30th bills nothing by surprise.
+CATCH_UP_DAYS = 3
 
 
 def run_key(hub_id: int, period: Period | str) -> str:
@@ -82,18 +86,22 @@ def handle_issue(job: jobs.Job, progress: jobs.Progress) -> str:
 
 
 def _issue(hub: Hub, period: str, by: User | None, progress: jobs.Progress) -> int:
-    try:
-        from coworking.billing.issuing import issue_drafts
-    except ImportError as missing:  # issuing is another part of the billing work
-        raise BillingError("Issuing is not available in this version.", status=409) from missing
-    return issue_drafts(hub, Period.from_key(period), by=by, today=local_today(hub.timezone), progress=progress)
+    total, done = count_drafts(hub, period), 0
+
+    def step(looked_at: int) -> None:
+        nonlocal done
+        done += looked_at
+        progress(min(done, total), total)
+
+    progress(0, total)
+    return issue_drafts(hub, period, by=by, today=local_today(hub.timezone), progress=step)
 
 
 # --- the schedule ---------------------------------------------------------------------------
 
 def enqueue_scheduled_runs(now: datetime) -> int:
-    """Queue each hub's monthly run on (or, if the jobs did not run that day, after) its run
-    day in the hub's zone: once per month, for the month just ended. Returns how many."""
+    """Queue each hub's monthly run on its run day in the hub's zone (or within CATCH_UP_DAYS
+    after it, if the jobs did not run that day): once per month, for the month just ended."""
     queued = 0
     rows = db.session.execute(
         sa.select(Hub, BillingSettings.run_day, BillingSettings.issue_automatically)
@@ -103,7 +111,7 @@ def enqueue_scheduled_runs(now: datetime) -> int:
         today = local_today(hub.timezone, now)
         period = Period.of(today).plus(-1)
         key = scheduled_run_key(hub.id, period)
-        if today.day < run_day or jobs.latest_job(key) is not None:
+        if not run_day <= today.day < run_day + CATCH_UP_DAYS or jobs.latest_job(key) is not None:
             continue
         with unit_of_work():
             jobs.enqueue(RUN, hub_id=hub.id, payload={"period": period.key, "issue": bool(issue), "scheduled": True},
