@@ -27,7 +27,11 @@ db: install
 seed: db
 	$(FLASK) seed-demo
 
+# The jobs worker runs beside the development server (runs started from a page finish, mail
+# appears in the log) and stops with it: Ctrl-C, the server ending, or an error.
 run: seed
+	@$(FLASK) jobs work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Tests run in one process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.

@@ -139,14 +139,21 @@ def run_jobs_command():
 def work_jobs_command(interval):
     """Do what is due again and again, until stopped (Ctrl-C or SIGTERM)."""
     import signal
+    import time
 
     from coworking.jobs import work
 
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+
+    def nap(seconds: float) -> None:  # wakes soon after SIGTERM; a job under way is finished first
+        until = time.monotonic() + seconds
+        while not stopping and time.monotonic() < until:
+            time.sleep(min(0.2, seconds))
+
     click.echo(f"Working on jobs every {interval:g}s; Ctrl-C stops.", err=True)
     try:
-        work(interval=interval, should_stop=lambda: bool(stopping))
+        work(interval=interval, should_stop=lambda: bool(stopping), sleep=nap)
     except KeyboardInterrupt:
         pass
     click.echo("Stopped.", err=True)
