@@ -24,12 +24,19 @@ from coworking.api.invoice_schemas import (
     PaymentSchema,
     RunRequestSchema,
 )
-from coworking.api.loaders import load_hub, managed_invoice, managers_only, require_manager, visible_invoice
+from coworking.api.loaders import (
+    invoice_managers_only,
+    load_hub,
+    managed_invoice,
+    managers_only,
+    require_manager,
+    visible_invoice,
+)
 from coworking.billing.credit_notes import credit_invoice
 from coworking.billing.document_queries import DocumentFilters, DocumentState, hub_documents, member_documents
 from coworking.billing.issuing import issue_invoice
 from coworking.billing.jobs import start_issue, start_run
-from coworking.billing.models import DocumentKind
+from coworking.billing.models import DocumentKind, Invoice
 from coworking.billing.payments import record_payment
 from coworking.billing.pdf import invoice_pdf, pdf_filename
 from coworking.errors import ApiError
@@ -156,17 +163,17 @@ class IssueInvoice(MethodView):
 
 @blp.route("/invoices/<int:invoice_id>/credit-notes", endpoint="invoice_credit_notes")
 class CreditNotes(MethodView):
+    @invoice_managers_only
     @blp.arguments(CreditRequestSchema)
     @blp.response(201, InvoiceDetailSchema)
     @blp.documents_errors(*WRITE_ERRORS)
-    def post(self, values: dict, invoice_id: int):
+    def post(self, values: dict, invoice: Invoice):
         """Credit an issued invoice, whole (no `lines`) or by net amounts per line; answers the credit note (managers)
 
         The credit note has its own number series. More than what remains of a line, or of the
         invoice, is a 422 naming it; a draft is a 409 (edit it instead).
         """
         with one_write(API_FIELDS):
-            invoice = managed_invoice(current_api_user(), invoice_id)
             amounts = None
             if values.get("lines") is not None:
                 amounts = {}
@@ -179,10 +186,11 @@ class CreditNotes(MethodView):
 
 @blp.route("/invoices/<int:invoice_id>/payments", endpoint="invoice_payments")
 class Payments(MethodView):
+    @invoice_managers_only
     @blp.arguments(PaymentRequestSchema)
     @blp.response(201, PaymentSchema)
     @blp.documents_errors(*WRITE_ERRORS)
-    def post(self, values: dict, invoice_id: int):
+    def post(self, values: dict, invoice: Invoice):
         """Record a payment towards an issued invoice (managers)
 
         It settles this invoice first, then the party's oldest open invoices; anything over
@@ -190,7 +198,6 @@ class Payments(MethodView):
         amounts and dates in the future are a 422 naming the field.
         """
         with one_write(API_FIELDS):
-            invoice = managed_invoice(current_api_user(), invoice_id)
             payment = record_payment(
                 invoice.hub, amount_minor=minor_units_of(values["amount"], invoice.currency, "amount"),
                 method=values["method"], received_on=values["received_on"], reference=values["reference"],

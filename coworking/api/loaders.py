@@ -155,6 +155,17 @@ def managed_invoice(user: User, invoice_id: int) -> Invoice:
     return invoice
 
 
+def invoice_managers_only(view):
+    """Load the invoice the URL names and refuse anyone who does not manage its hub (404 or
+    403 as ``managed_invoice``), before the body is read."""
+
+    @wraps(view)
+    def wrapped(*args, invoice_id: int, **kwargs):
+        return view(*args, invoice=managed_invoice(current_api_user(), invoice_id), **kwargs)
+
+    return wrapped
+
+
 # --- bookings and series --------------------------------------------------------------------
 
 def visible_booking(booking_id: int, user: User) -> Booking:

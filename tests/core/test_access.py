@@ -247,6 +247,24 @@ for endpoint, action in (
             MANAGER, api=True)
 declare("memberships_api.billable_items", "GET", "/api/v1/hubs/{hub}/billable-items", MANAGER, api=True)
 
+# billing: a member's own invoices (pages and API). {member_invoice} is an issued invoice of the
+# member at hub 'here': the member reads it, the hub's managers too through the API only.
+declare("billing.my_invoices", "GET", "/invoices", MEMBER)
+declare("billing.my_invoice", "GET", "/invoices/{member_invoice}", PERSONAL)
+declare("billing.my_invoice_pdf", "GET", "/invoices/{member_invoice}.pdf", PERSONAL)
+INVOICE_READERS = rule(other_manager="hidden", staff="hidden")
+# Changing one: its managers; its member may read it but not change it.
+INVOICE_WRITERS = rule(member="deny", other_manager="hidden", staff="hidden")
+declare("billing_api.invoices", "GET", "/api/v1/invoices", MEMBER, api=True)
+declare("billing_api.invoice", "GET", "/api/v1/invoices/{member_invoice}", INVOICE_READERS, api=True)
+declare("billing_api.invoice_pdf", "GET", "/api/v1/invoices/{member_invoice}.pdf", INVOICE_READERS, api=True)
+for endpoint, action in (("invoice_issue", "issue"), ("invoice_credit_notes", "credit-notes"),
+                         ("invoice_payments", "payments")):
+    declare(f"billing_api.{endpoint}", "POST", f"/api/v1/invoices/{{member_invoice}}/{action}", INVOICE_WRITERS, api=True)
+declare("billing_api.invoice_runs", "POST", "/api/v1/hubs/{hub}/invoice-runs", MANAGER, api=True)
+declare("billing_api.invoice_runs_issue", "POST", "/api/v1/hubs/{hub}/invoice-runs/issue", MANAGER, api=True)
+declare("billing_api.invoice_job", "GET", "/api/v1/hubs/{hub}/jobs/{member_invoice_job}", MANAGER, api=True)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -302,6 +320,7 @@ def world(hub, people, make_hub, make_space):
     )
     tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
     memberships = memberships_world(hub, people)
+    invoices = member_invoice_world(hub, people)
     db.session.commit()
     return {
         "people": everyone,
@@ -318,6 +337,7 @@ def world(hub, people, make_hub, make_space):
             "user": people.staff.id,
             "reset": "no-such-reset-token",
             **memberships,
+            **invoices,
         },
     }
 
@@ -343,6 +363,26 @@ def memberships_world(hub, people) -> dict:
         "pass_product": create_pass_product(hub, by=manager, name="Day pass", desk_days=1, valid_days=1, price_minor=1500).id,
         "organisation": save_organisation(hub, by=manager, name="Bakery Co-op", billing_email="coop@example.org").id,
     }
+
+
+def member_invoice_world(hub, people) -> dict:
+    """An issued invoice of the member at hub 'here', and a run's job there: the ids the
+    member's invoices routes and the invoices API name."""
+    from coworking.billing.issuing import issue_invoice
+    from coworking.billing.jobs import start_run
+    from coworking.billing.models import Invoice, InvoiceLine
+    from coworking.memberships.periods import current_period
+
+    invoice = Invoice(hub_id=hub.id, period="2026-01", member_id=people.member.id, party_key=f"member:{people.member.id}",
+                      billed_name=people.member.name, billed_email=people.member.email, currency=hub.currency,
+                      subtotal_minor=1000, total_minor=1000)
+    invoice.lines = [InvoiceLine(hub_id=hub.id, description="Desk day", quantity=1, unit_price_minor=1000, amount_minor=1000)]
+    db.session.add(invoice)
+    db.session.flush()
+    issue_invoice(invoice, by=people.manager)
+    job = start_run(hub, current_period(hub.timezone), by=people.manager)
+    db.session.flush()
+    return {"member_invoice": invoice.id, "member_invoice_job": job.id}
 
 
 def outcome(response, api: bool) -> str:
