@@ -1,0 +1,42 @@
+"""The mail a billed party gets when their invoice is issued: the figures that matter in the
+text, and the invoice attached as its PDF."""
+from __future__ import annotations
+
+import base64
+
+import sqlalchemy as sa
+
+from coworking.extensions import db
+from coworking.mail import OutboxMessage, build_email
+from tests.billing.document_fixtures import hub, make_document, pay, pdf_text  # noqa: F401  (fixtures)
+
+
+def mail_to(address: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == address)
+                                   .order_by(OutboxMessage.id)))
+
+
+def test_the_issued_invoice_is_mailed_with_its_pdf(app, hub, people, make_document):
+    invoice = make_document(hub, people.member)
+    [message] = mail_to("member@example.org")
+    assert message.subject == f"Invoice {invoice.number} from Riverside Hub"
+    body = message.body_text
+    for expected in ("Hello Mary Member,", f"Riverside Hub has issued invoice {invoice.number} for November 2026",
+                     "dated 30 November 2026", "Total: £432.00 (of which VAT £72.00)",
+                     "To pay: £432.00 by 14 December 2026", "\"Invoices\" page"):
+        assert expected in body, expected
+    [attachment] = message.attachments
+    assert attachment["filename"] == f"{invoice.number}.pdf" and attachment["content_type"] == "application/pdf"
+    assert invoice.number in pdf_text(base64.b64decode(attachment["data"]))
+    email = build_email(message, "hub@example.org")
+    assert [part.get_filename() for part in email.iter_attachments()] == [f"{invoice.number}.pdf"]
+
+
+def test_credit_from_an_overpayment_is_shown_and_what_is_left_to_pay(app, hub, people, make_document):
+    first = make_document(hub, people.member)
+    pay(first, first.total_minor + 50_000)  # £500.00 of credit
+    second = make_document(hub, people.member)
+    body = mail_to("member@example.org")[-1].body_text
+    assert second.number in body
+    assert "Credit from an earlier payment used: £432.00" in body
+    assert "Nothing to pay: your credit covers it." in body and "To pay" not in body
