@@ -25,6 +25,7 @@ from bench import (  # noqa: E402
     billable_items,
     booking_create,
     feeds,
+    invoice_run,
 )
 from bench.common import (  # noqa: E402
     Bench,
@@ -47,6 +48,7 @@ BENCHMARKS = {
     "api_availability": api_availability.run,
     "feeds": feeds.run,
     "billable_items": billable_items.run,
+    "invoice_run": invoice_run.run,
 }
 
 

@@ -4,15 +4,15 @@
   schedule; its progress is the members read so far;
 - ``invoice-issue``: issuing every draft of a run (``start_issue``, the page's "issue all");
 - the schedule: each hub's monthly run on its ``BillingSettings.run_day`` in the hub's zone
-  (billing the month just ended, and issuing it when ``issue_automatically``), the reminders
-  due, and memberships' expiry of unused allowances.
+  (billing the month just ended, and issuing it when ``issue_automatically``); once a day per
+  hub, an ``invoice-reminders`` job (the reminders due, from 09:00 local) and an
+  ``allowance-expiry`` job (memberships' expiry of unused allowances).
 
 ``connect_jobs()`` registers all of it; create_app calls it.
 """
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 
@@ -27,12 +27,13 @@ from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.memberships.allowances import expire_allowances
 from coworking.memberships.periods import Period
-from coworking.timezones import local_today
+from coworking.timezones import local_today, utc_to_local
 from coworking.transactions import unit_of_work
 
-log = logging.getLogger(__name__)
-
 RUN, ISSUE = "invoice-run", "invoice-issue"
+REMINDERS, EXPIRY = "invoice-reminders", "allowance-expiry"
+REMINDERS_FROM = time(9, 0)  # local time from which the day's reminders go out
+EXPIRY_LOCK_CLASS = 10_011
 # A run day missed (no `jobs run` all that day) is caught up on the days just after it; later
 # than that the manager starts the run, so a run day set on the 30th bills nothing by surprise.
 CATCH_UP_DAYS = 3
@@ -121,27 +122,44 @@ def enqueue_scheduled_runs(now: datetime) -> int:
     return queued
 
 
-def send_due_reminders(now: datetime) -> int:
-    """Every hub's reminders due on its local date."""
-    sent = 0
-    for hub in list(db.session.scalars(sa.select(Hub).order_by(Hub.id))):
-        sent += send_reminders(hub, local_today(hub.timezone, now))
-    return sent
-
-
-def expire_unused_allowances(now: datetime) -> int:
-    """Memberships' expiry of allowances no longer usable, hub by hub, on its local date."""
-    expired = 0
+def enqueue_daily_work(now: datetime) -> int:
+    """Once a day per hub, on its local date: the expiry of unused allowances (from midnight)
+    and the reminders due (from REMINDERS_FROM, so they do not arrive in the night)."""
+    queued = 0
     for hub_id, zone in db.session.execute(sa.select(Hub.id, Hub.timezone).order_by(Hub.id)).all():
-        with unit_of_work():
-            expired += expire_allowances(db.session.get(Hub, hub_id), local_today(zone, now))
-    return expired
+        local_now = utc_to_local(now, zone)
+        due = [(EXPIRY, f"{EXPIRY}:{hub_id}:{local_now.date()}")]
+        if local_now.time() >= REMINDERS_FROM:
+            due.append((REMINDERS, f"{REMINDERS}:{hub_id}:{local_now.date()}"))
+        for kind, key in due:
+            if jobs.latest_job(key) is None:
+                with unit_of_work():
+                    jobs.enqueue(kind, hub_id=hub_id, payload={"date": local_now.date().isoformat()}, unique_key=key)
+                queued += 1
+    db.session.rollback()
+    return queued
+
+
+def handle_reminders(job: jobs.Job, progress: jobs.Progress) -> str:
+    hub, _ = _hub_and_by(job)
+    return f"{send_reminders(hub, date.fromisoformat(job.payload['date']))} reminder(s) queued."
+
+
+def handle_expiry(job: jobs.Job, progress: jobs.Progress) -> str:
+    hub, _ = _hub_and_by(job)
+    with unit_of_work():
+        # Two expiries of one hub at once would both expire the same balance: one at a time.
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(EXPIRY_LOCK_CLASS, hub.id)))
+        expired = expire_allowances(hub, date.fromisoformat(job.payload["date"]))
+    return f"{expired} allowance balance(s) expired."
 
 
 def connect_jobs() -> None:
     """Register billing's job handlers and schedules with coworking.jobs."""
     jobs.register_handler(RUN, handle_run)
     jobs.register_handler(ISSUE, handle_issue)
+    jobs.register_handler(REMINDERS, handle_reminders)
+    jobs.register_handler(EXPIRY, handle_expiry)
     jobs.register_schedule(enqueue_scheduled_runs)
-    jobs.register_schedule(send_due_reminders)
-    jobs.register_schedule(expire_unused_allowances)
+    jobs.register_schedule(enqueue_daily_work)

@@ -24,24 +24,24 @@ from tests.memberships.conftest import (  # noqa: F401  (fixtures the runs' test
 
 
 @pytest.fixture
-def month(coming):
+def month(coming):  # noqa: F811  (the fixture)
     return coming
 
 
 @pytest.fixture
-def plan(make_plan):
+def plan(make_plan):  # noqa: F811  (the fixture)
     return make_plan(name="Hot desk", monthly_price_minor=30_000, vat_rate_bp=2000, desk_days_per_month=2)
 
 
-def lines_of(hub) -> dict[str, tuple]:
+def lines_of(of_hub) -> dict[str, tuple]:
     """Every line of the hub: source key -> (party key, amount, VAT), read afresh."""
     db.session.expire_all()
     rows = db.session.execute(
         sa.select(InvoiceLine.source_key, Invoice.party_key, InvoiceLine.amount_minor, InvoiceLine.vat_minor)
-        .join(Invoice, InvoiceLine.invoice_id == Invoice.id).where(InvoiceLine.hub_id == hub.id))
+        .join(Invoice, InvoiceLine.invoice_id == Invoice.id).where(InvoiceLine.hub_id == of_hub.id))
     return {key: (party, amount, vat) for key, party, amount, vat in rows}
 
 
-def drafts_of(hub) -> list[Invoice]:
+def drafts_of(of_hub) -> list[Invoice]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Invoice).where(Invoice.hub_id == hub.id).order_by(Invoice.id)))
+    return list(db.session.scalars(sa.select(Invoice).where(Invoice.hub_id == of_hub.id).order_by(Invoice.id)))

@@ -113,7 +113,7 @@ def test_an_issued_invoice_refuses_every_change(draft, manager, change):
     db.session.rollback()
     db.session.expire_all()
     invoice = db.session.get(Invoice, draft.id)
-    assert invoice.status == "issued" and [(l.amount_minor, l.description) for l in invoice.lines] == [(30_000, line.description)]
+    assert invoice.status == "issued" and [(each.amount_minor, each.description) for each in invoice.lines] == [(30_000, line.description)]
 
 
 def test_only_the_hubs_managers_change_a_draft(draft, member, make_user, make_hub, make_manager):

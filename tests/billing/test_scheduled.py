@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from coworking.billing.errors import BillingError
-from coworking.billing.jobs import enqueue_scheduled_runs, start_run
+from coworking.billing.jobs import enqueue_daily_work, enqueue_scheduled_runs, start_run
 from coworking.billing.models import BillingSettings
 from coworking.extensions import db
 from coworking.jobs import Job
@@ -75,7 +75,8 @@ def zones(make_hub):
 
 def scheduled() -> list[tuple[int, str]]:
     db.session.expire_all()
-    return [(job.hub_id, job.payload["period"]) for job in db.session.scalars(sa.select(Job).order_by(Job.id))]
+    return [(job.hub_id, job.payload["period"])
+            for job in db.session.scalars(sa.select(Job).where(Job.kind == "invoice-run").order_by(Job.id))]
 
 
 def test_the_monthly_run_is_queued_on_the_run_day_in_the_hubs_own_zone(zones):
@@ -168,3 +169,39 @@ def test_a_hub_that_issues_automatically_gets_its_scheduled_run_issued(hub, plan
     assert runner.invoke(args=["jobs", "run"]).exit_code == 0
     (invoice,) = drafts_of(hub)
     assert invoice.status == "issued" and invoice.period == last_month.key and invoice.number is not None
+
+
+def daily_jobs() -> list[tuple[str, int, str]]:
+    db.session.expire_all()
+    return [(job.kind, job.hub_id, job.payload["date"]) for job in db.session.scalars(
+        sa.select(Job).where(Job.kind != "invoice-run").order_by(Job.id))]
+
+
+def test_reminders_and_expiry_are_queued_once_a_day_per_hub_reminders_from_nine_local(zones):
+    auckland, angeles = zones
+    # 20:30 UTC on 1 December: 09:30 on the 2nd in Auckland, 12:30 on the 1st in Los Angeles.
+    enqueue_daily_work(at_utc("2026-12-01T20:30:00"))
+    assert sorted(daily_jobs()) == sorted([
+        ("allowance-expiry", auckland.id, "2026-12-02"), ("invoice-reminders", auckland.id, "2026-12-02"),
+        ("allowance-expiry", angeles.id, "2026-12-01"), ("invoice-reminders", angeles.id, "2026-12-01")])
+    assert enqueue_daily_work(at_utc("2026-12-01T22:00:00")) == 0
+    # 10:00 UTC on the 2nd: 02:00 in Los Angeles, a new day but before nine: only the expiry.
+    assert enqueue_daily_work(at_utc("2026-12-02T10:00:00")) == 1
+    assert daily_jobs()[-1] == ("allowance-expiry", angeles.id, "2026-12-02")
+
+
+def test_the_days_reminders_go_out_through_jobs_run(hub, runner, today):
+    from datetime import timedelta
+
+    from coworking.billing.models import Invoice
+    from coworking.mail import OutboxMessage
+
+    db.session.add(Invoice(hub_id=hub.id, kind="invoice", status="issued", party_key="member:1", billed_name="Mary",
+                           billed_email="mary@example.org", currency="GBP", number="T-1", total_minor=5000,
+                           issued_on=today - timedelta(days=30), due_on=today - timedelta(days=8)))
+    db.session.commit()
+    enqueue_daily_work(at_utc(f"{today}T10:00:00"))  # London: 10:00 in winter, 11:00 in summer
+    assert runner.invoke(args=["jobs", "run"]).exit_code == 0
+    db.session.expire_all()
+    assert [m.subject for m in db.session.scalars(sa.select(OutboxMessage))] == ["Reminder: invoice T-1 from Here Hub is overdue"]
+    assert {job.status for job in db.session.scalars(sa.select(Job))} == {"done"}
