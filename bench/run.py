@@ -25,6 +25,7 @@ from bench import (  # noqa: E402
     billable_items,
     booking_create,
     feeds,
+    invoice_pdf,
     invoice_run,
 )
 from bench.common import (  # noqa: E402
@@ -49,6 +50,7 @@ BENCHMARKS = {
     "feeds": feeds.run,
     "billable_items": billable_items.run,
     "invoice_run": invoice_run.run,
+    "invoice_pdf": invoice_pdf.run,
 }
 
 

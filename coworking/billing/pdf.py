@@ -18,8 +18,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from coworking.billing.documents import DocumentView, document_view, rate_label
 from coworking.billing.models import BillingSettings, Invoice
@@ -37,7 +36,6 @@ LINE = 5.0  # mm per line of body text
 # Column widths (mm) of the lines table on an A4 page with 15 mm margins (180 mm wide).
 COLUMNS_WITH_VAT = (("Description", 84, "L"), ("Qty", 14, "R"), ("Unit price", 28, "R"),
                     ("VAT", 18, "R"), ("Amount", 36, "R"))
-HEADINGS = FontFace(emphasis="", size_pt=SMALL, color=90)
 COLUMNS_WITHOUT_VAT = (("Description", 102, "L"), ("Qty", 14, "R"), ("Unit price", 28, "R"),
                        ("Amount", 36, "R"))
 
@@ -97,7 +95,7 @@ class InvoicePDF(FPDF):
 
     def text_block(self, text: str, size: float = BODY, height: float = LINE, width: float = 0) -> None:
         self.set_font("Body", size=size)
-        self.multi_cell(width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(width, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def pair(self, label: str, value: str) -> None:
         """'Label  value' on one line, in the right-hand block."""
@@ -117,7 +115,7 @@ def money(view: DocumentView, amount_minor: int) -> str:
 def draw_header(pdf: InvoicePDF, view: DocumentView) -> None:
     top = pdf.get_y()
     pdf.set_font("Body", size=HEADING)
-    pdf.multi_cell(100, 7, view.hub_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(100, 7, view.hub_name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if view.hub_address:
         pdf.text_block(view.hub_address, size=SMALL, height=4, width=100)
     if view.hub_vat_number:
@@ -149,20 +147,55 @@ def draw_billed_to(pdf: InvoicePDF, view: DocumentView) -> None:
     pdf.ln(5)
 
 
-def draw_lines(pdf: InvoicePDF, view: DocumentView) -> None:
-    columns = COLUMNS_WITH_VAT if view.shows_vat else COLUMNS_WITHOUT_VAT
+def draw_table_header(pdf: InvoicePDF, columns) -> None:
     pdf.set_font("Body", size=SMALL)
-    with pdf.table(col_widths=[width for _, width, _ in columns], text_align=[a for _, _, a in columns],
-                   line_height=LINE, first_row_as_headings=True, borders_layout="HORIZONTAL_LINES",
-                   headings_style=HEADINGS) as table:
-        table.row([label for label, _, _ in columns])
-        pdf.set_font("Body", size=BODY)
-        for line in view.lines:
-            cells = [line.description, str(line.quantity), money(view, line.unit_price_minor)]
-            if view.shows_vat:
-                cells.append(rate_label(line.vat_rate_bp))
-            cells.append(money(view, line.amount_minor))
-            table.row(cells)
+    pdf.set_text_color(90)
+    for label, width, align in columns:
+        pdf.cell(width, LINE, label, align=align)
+    pdf.set_text_color(0)
+    pdf.ln(LINE)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(1)
+
+
+def description_rows(pdf: InvoicePDF, text: str, width: float) -> int:
+    """How many lines the text takes in a column ``width`` wide (measured only when it might
+    wrap: laying text out is most of a PDF's cost)."""
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        return 1
+    return max(1, len(pdf.multi_cell(width, LINE, text, dry_run=True, output=MethodReturnValue.LINES)))
+
+
+def draw_lines(pdf: InvoicePDF, view: DocumentView) -> None:
+    """The lines as a table drawn cell by cell (fpdf2's table() lays each cell out twice, which
+    made a 40-line invoice several times slower); a row that does not fit starts a new page,
+    under the table's header again."""
+    columns = COLUMNS_WITH_VAT if view.shows_vat else COLUMNS_WITHOUT_VAT
+    description_width = columns[0][1]
+    draw_table_header(pdf, columns)
+    pdf.set_font("Body", size=BODY)
+    for line in view.lines:
+        cells = [str(line.quantity), money(view, line.unit_price_minor)]
+        if view.shows_vat:
+            cells.append(rate_label(line.vat_rate_bp))
+        cells.append(money(view, line.amount_minor))
+        height = LINE * description_rows(pdf, line.description, description_width)
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            draw_table_header(pdf, columns)
+            pdf.set_font("Body", size=BODY)
+        top = pdf.get_y()
+        if height == LINE:
+            pdf.cell(description_width, LINE, line.description)
+        else:
+            pdf.multi_cell(description_width, LINE, line.description, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        x = pdf.l_margin + description_width
+        for (_, width, align), text in zip(columns[1:], cells, strict=True):
+            pdf.set_xy(x, top)
+            pdf.cell(width, LINE, text, align=align)
+            x += width
+        pdf.set_xy(pdf.l_margin, top + height + 0.6)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(4)
 
 
@@ -176,6 +209,8 @@ def draw_totals(pdf: InvoicePDF, view: DocumentView) -> None:
     if view.credit_applied_minor:
         rows.append(("Credit used", money(view, -view.credit_applied_minor)))
         rows.append(("Amount due", money(view, view.amount_due_minor)))
+    if pdf.get_y() + len(rows) * (LINE + 1) > pdf.page_break_trigger:
+        pdf.add_page()  # the totals together, never split over two pages
     for label, value in rows:
         emphasised = label in ("Total", "Amount due")
         pdf.set_x(95)

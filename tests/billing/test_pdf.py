@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from coworking.billing.documents import document_view, rate_label
 from coworking.billing.models import BillingSettings
@@ -100,11 +102,15 @@ def test_a_draft_says_it_is_not_issued_yet():
 
 
 def test_a_long_invoice_runs_over_pages_with_every_line():
-    lines = tuple((f"Booking {n}: Meeting room, Monday morning", 1, 1_500, 2000) for n in range(80))
+    lines = tuple((f"Booking {n}: Meeting room, Monday morning" + (", with the projector and coffee for twelve people"
+                                                                     if n % 10 == 0 else ""), 1, 1_500, 2000)
+                  for n in range(80))
     data = render_invoice_pdf(document_view(unsaved_invoice(lines=lines)))
     text = pdf_text(data)
     assert all(f"Booking {n}:" in text for n in range(80))
-    assert "page 1/2" in text and "page 2/2" in text
+    pages = len(PdfReader(BytesIO(data)).pages)
+    assert pages >= 2 and all(f"page {n}/{pages}" in text for n in range(1, pages + 1))
+    assert text.count("Description Qty Unit price VAT Amount") == pages  # the header again on each page
     assert "Total £1,440.00" in text
 
 
