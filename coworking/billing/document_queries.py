@@ -81,13 +81,16 @@ def _filtered(query: sa.Select, filters: DocumentFilters, today: date) -> sa.Sel
     return _newest_first(query.options(selectinload(Invoice.hub), selectinload(Invoice.corrects)))
 
 
-def member_documents_query(user: User, filters: DocumentFilters = DocumentFilters(), today: date | None = None) -> sa.Select:
+ALL = DocumentFilters()
+
+
+def member_documents_query(user: User, filters: DocumentFilters = ALL, today: date | None = None) -> sa.Select:
     """The member's own issued invoices and credit notes, at every hub, newest first."""
     query = sa.select(Invoice).where(Invoice.party_key == member_key(user), Invoice.status == DocumentStatus.ISSUED.value)
     return _filtered(query, filters, today or date.today())
 
 
-def member_documents(user: User, filters: DocumentFilters = DocumentFilters(), today: date | None = None, *,
+def member_documents(user: User, filters: DocumentFilters = ALL, today: date | None = None, *,
                      page: int = 1, per_page: int = 50) -> Page:
     return page_of_query(member_documents_query(user, filters, today), page, per_page)
 

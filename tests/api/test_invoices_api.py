@@ -14,7 +14,8 @@ from coworking.billing.models import Invoice, Payment
 from coworking.extensions import db
 from coworking.memberships.periods import Period
 from tests.api.conftest import assert_json_error
-from tests.billing.document_fixtures import credit, make_document, pay, pdf_text  # noqa: F401  (a fixture)
+from tests.billing.document_fixtures import *  # noqa: F403  (fixtures: make_document)
+from tests.billing.document_fixtures import credit, pay, pdf_text
 from tests.conftest import bearer
 
 INVOICES = "/api/v1/invoices"

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from coworking.extensions import db
 from coworking.mail import OutboxMessage, build_email
-from tests.billing.document_fixtures import hub, make_document, pay, pdf_text  # noqa: F401  (fixtures)
+from tests.billing.document_fixtures import *  # noqa: F403  (fixtures: hub, make_document)
+from tests.billing.document_fixtures import pay, pdf_text
 
 
 def mail_to(address: str) -> list[OutboxMessage]:

@@ -6,13 +6,8 @@ import pytest
 
 from coworking.extensions import db
 from coworking.memberships.plans import save_organisation
-from tests.billing.document_fixtures import (  # noqa: F401  (fixtures)
-    credit,
-    hub,
-    make_document,
-    pay,
-    pdf_text,
-)
+from tests.billing.document_fixtures import *  # noqa: F403  (fixtures: hub, make_document)
+from tests.billing.document_fixtures import credit, pay, pdf_text
 
 
 @pytest.fixture

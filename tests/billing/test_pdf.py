@@ -15,14 +15,8 @@ from coworking.billing.models import BillingSettings
 from coworking.billing.pdf import invoice_pdf, pdf_filename, render_invoice_pdf
 from coworking.extensions import db
 from coworking.hubs.models import Hub
-from tests.billing.document_fixtures import (  # noqa: F401  (make_document is a fixture)
-    HUB,
-    credit,
-    make_document,
-    pdf_fonts,
-    pdf_text,
-    unsaved_invoice,
-)
+from tests.billing.document_fixtures import *  # noqa: F403  (fixtures: make_document)
+from tests.billing.document_fixtures import HUB, credit, pdf_fonts, pdf_text, unsaved_invoice
 
 BANK = "Riverside Hub CIC\nSort code 12-34-56, account 12345678"
 
@@ -123,11 +117,12 @@ def test_rendering_one_invoice_is_quick():
     render_invoice_pdf(view)  # the font's coverage is read once per process
     timings = []
     for _ in range(5):
-        started = time.perf_counter()
+        started = time.process_time()
         render_invoice_pdf(view)
-        timings.append(time.perf_counter() - started)
-    # The budget is 100 ms (bench/invoice_pdf.py measures it); a shared test machine gets slack.
-    assert min(timings) < 0.3
+        timings.append(time.process_time() - started)
+    # The budget is 100 ms (bench/invoice_pdf.py measures it); this process's CPU time, since
+    # the test machine is shared and its clock waits for a CPU; and some slack.
+    assert min(timings) < 0.2
 
 
 # --- stored invoices ------------------------------------------------------------------------
