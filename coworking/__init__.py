@@ -121,12 +121,13 @@ def register_commands(app: Flask) -> None:
 
 def register_event_receivers(app: Flask) -> None:
     """Higher areas listen to lower ones' domain events (coworking/events.py)."""
-    from coworking.billing import freeze
+    from coworking.billing import freeze, notifications
     from coworking.billing.jobs import connect_jobs
     from coworking.memberships.receivers import connect_receivers
 
     connect_receivers()
     freeze.install()  # issued invoices refuse changes before the triggers must
+    notifications.install()  # invoice PDFs attached when their mail is sent
     connect_jobs()  # billing's background work and schedules (coworking/jobs.py)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -33,7 +34,8 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
-    # [{"filename": ..., "content_type": "text/calendar", "data": base64}]
+    # [{"filename": ..., "content_type": "text/calendar", "data": base64}], or instead of "data"
+    # {"renderer": name, "params": {...}} for an attachment made when it is sent.
     attachments: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = mapped_column(sa.String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -55,18 +57,46 @@ def render_mail(template: str, **context) -> tuple[str, str]:
     return str(module.subject()), str(module.body())
 
 
+# Attachments made when a message is sent, by name: see ``deferred_attachment``.
+_RENDERERS: dict[str, Callable[..., bytes]] = {}
+
+
+def register_attachment_renderer(name: str, render: Callable[..., bytes]) -> None:
+    """Let deferred attachments named ``name`` be made by ``render(**params) -> bytes``."""
+    _RENDERERS[name] = render
+
+
+def deferred_attachment(filename: str, content_type: str, renderer: str, **params) -> dict:
+    """An attachment made when the message is sent, not when it is queued: the outbox keeps a
+    few bytes instead of the file (an issued invoice's PDF: the invoice is frozen, so the file
+    is the same either way, and issuing thousands of invoices stores no PDF). ``params`` must
+    be JSON."""
+    return {"filename": filename, "content_type": content_type, "renderer": renderer, "params": params}
+
+
+def _stored(attachment) -> dict:
+    if isinstance(attachment, dict):
+        return attachment
+    name, kind, data = attachment
+    return {"filename": name, "content_type": kind, "data": base64.b64encode(data).decode()}
+
+
+def attachment_bytes(attachment: dict) -> bytes:
+    if "renderer" in attachment:
+        return _RENDERERS[attachment["renderer"]](**attachment.get("params", {}))
+    return base64.b64decode(attachment["data"])
+
+
 def queue_mail(
-    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes]] = ()
+    to: str, subject: str, body: str, attachments: list[tuple[str, str, bytes] | dict] = ()
 ) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction. Attachments: (name, type, bytes)."""
+    """Add a message to the outbox in the current transaction. Attachments: (name, type, bytes),
+    or ``deferred_attachment(...)``s made when the message is sent."""
     message = OutboxMessage(
         to_address=to,
         subject=subject,
         body_text=body,
-        attachments=[
-            {"filename": name, "content_type": kind, "data": base64.b64encode(data).decode()}
-            for name, kind, data in attachments
-        ],
+        attachments=[_stored(attachment) for attachment in attachments],
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
@@ -83,7 +113,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     for attachment in message.attachments or []:
         maintype, subtype = attachment["content_type"].split("/", 1)
         email.add_attachment(
-            base64.b64decode(attachment["data"]),
+            attachment_bytes(attachment),
             maintype=maintype,
             subtype=subtype,
             filename=attachment["filename"],

@@ -127,8 +127,5 @@ def _series(hub_id: int, kind: str) -> Iterator[Invoice]:
         if not batch:
             return
         yield from batch
+        # No reference is kept: the session holds its objects weakly, so memory stays bounded.
         last_key = (batch[-1].sequence_year, batch[-1].sequence_number)
-        for document in batch:
-            for line in document.lines:
-                db.session.expunge(line)
-            db.session.expunge(document)

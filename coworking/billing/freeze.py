@@ -59,7 +59,7 @@ def _refusal(invoice: Invoice, what: str) -> FrozenDocument:
 
 def refuse_changes_to_issued_documents(session: Session, flush_context, instances) -> None:
     for obj in session.dirty:
-        if isinstance(obj, Invoice) and was_issued(obj) and _changed(obj, FROZEN_INVOICE_COLUMNS):
+        if isinstance(obj, Invoice) and was_issued(obj) and _changed(obj, (*FROZEN_INVOICE_COLUMNS, "lines")):
             raise _refusal(obj, "changed")
         if isinstance(obj, InvoiceLine) and _changed(obj, FROZEN_LINE_COLUMNS) and was_issued(_parent(obj, session)):
             raise _refusal(_parent(obj, session), "changed")

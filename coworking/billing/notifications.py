@@ -1,15 +1,20 @@
 """Billing's mail: the "invoice issued" message, queued in the outbox in the issuing
-transaction, with the invoice's PDF attached when the PDF module is there."""
+transaction, with the invoice's PDF attached when the PDF module is there. The PDF is made
+when the message is sent (``mail.deferred_attachment``): an issued invoice is frozen, so the
+file is the same, and a run issuing thousands of invoices neither renders nor stores thousands
+of PDFs inside its transactions."""
 from __future__ import annotations
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
 from coworking.billing.models import Invoice
-from coworking.mail import queue_mail
+from coworking.extensions import db
+from coworking.mail import deferred_attachment, queue_mail, register_attachment_renderer
 from coworking.money import format_money
 
 TEMPLATE = "mail/billing/invoice_issued.txt"
+INVOICE_PDF = "billing.invoice-pdf"
 
 
 def _plain_body(invoice: Invoice) -> str:
@@ -40,14 +45,25 @@ def _body(invoice: Invoice) -> str:
     return render_template(TEMPLATE, invoice=invoice, hub=invoice.hub)
 
 
-def _pdf_attachment(invoice: Invoice) -> list[tuple[str, str, bytes]]:
+def _pdf_attachment(invoice: Invoice) -> list[dict]:
     # billing.pdf is written beside this module (another branch of the work): until it is
     # there, the mail goes without its attachment.
     try:
-        from coworking.billing.pdf import invoice_pdf
+        from coworking.billing.pdf import invoice_pdf  # noqa: F401
     except ImportError:
         return []
-    return [(f"{invoice.number}.pdf", "application/pdf", invoice_pdf(invoice))]
+    return [deferred_attachment(f"{invoice.number}.pdf", "application/pdf", INVOICE_PDF, invoice_id=invoice.id)]
+
+
+def render_invoice_pdf(invoice_id: int) -> bytes:
+    """The PDF of an issued invoice, made when its mail is sent."""
+    from coworking.billing.pdf import invoice_pdf
+
+    return invoice_pdf(db.session.get(Invoice, invoice_id))
+
+
+def install() -> None:
+    register_attachment_renderer(INVOICE_PDF, render_invoice_pdf)
 
 
 def queue_invoice_issued(invoice: Invoice) -> None:

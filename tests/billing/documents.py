@@ -2,6 +2,7 @@
 them), so issuing, credit notes and payments are tested without the run."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from coworking.billing.models import Invoice, InvoiceLine
@@ -10,6 +11,7 @@ from coworking.billing.totals import price_line, recompute_totals
 from coworking.extensions import db
 
 TODAY = date(2026, 11, 30)
+_KEYS = itertools.count(1)
 
 
 def make_draft(hub, member, lines=((1, 10000, 2000),), *, period: str | None = "2026-11", commit: bool = True) -> Invoice:
@@ -23,7 +25,7 @@ def make_draft(hub, member, lines=((1, 10000, 2000),), *, period: str | None = "
     for position, (quantity, unit_price, rate) in enumerate(lines):
         line = InvoiceLine(
             hub_id=hub.id, position=position, description=f"Item {position + 1}", quantity=quantity,
-            unit_price_minor=unit_price, vat_rate_bp=rate, source_key=f"test:{member.id}:{period}:{position}",
+            unit_price_minor=unit_price, vat_rate_bp=rate, source_key=f"test:{next(_KEYS)}",
         )
         price_line(line, charges_vat=bool(hub.vat_number))
         invoice.lines.append(line)
@@ -42,3 +44,26 @@ def issue(invoice, today: date = TODAY, by=None) -> Invoice:
     with unit_of_work():
         issued = issue_invoice(invoice, by=by, today=today)
     return issued
+
+
+def tamper(statement: str, **params) -> None:
+    """Run SQL with the frozen triggers set aside, as someone with the database's keys could."""
+    import sqlalchemy as sa
+
+    if db.engine.dialect.name == "sqlite":
+        frozen = db.session.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%frozen%'")).all()
+        for name, _ in frozen:
+            db.session.execute(sa.text(f"DROP TRIGGER {name}"))
+        db.session.execute(sa.text(statement), params)
+        for _, definition in frozen:
+            db.session.execute(sa.text(definition))
+    else:
+        tables = {"invoices": "invoices_frozen", "invoice_lines": "invoice_lines_frozen"}
+        for table, trigger in tables.items():
+            db.session.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+        db.session.execute(sa.text(statement), params)
+        for table, trigger in tables.items():
+            db.session.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+    db.session.commit()
+    db.session.expire_all()

@@ -113,3 +113,27 @@ def test_issue_invoice_refuses_a_draft_that_vanished(hub, people):
     with pytest.raises(BillingError) as refused, unit_of_work():
         issue_invoice(draft, today=TODAY)
     assert refused.value.status == 404
+
+
+def test_the_issued_mail_carries_the_invoices_pdf_made_when_it_is_sent(hub, people, monkeypatch):
+    import types
+
+    from coworking.mail import build_email
+
+    rendered = []
+
+    def invoice_pdf(invoice):
+        rendered.append(invoice.number)
+        return b"%PDF-1.4 " + invoice.number.encode()
+
+    monkeypatch.setitem(__import__("sys").modules, "coworking.billing.pdf",
+                        types.SimpleNamespace(invoice_pdf=invoice_pdf))
+    invoice = issue(make_draft(hub, people.member))
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert rendered == [] and "data" not in message.attachments[0]  # nothing stored, nothing made yet
+
+    [attachment] = build_email(message, "hub@example.org").iter_attachments()
+
+    assert attachment.get_filename() == f"{invoice.number}.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == b"%PDF-1.4 RIV-2026-00001"
