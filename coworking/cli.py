@@ -24,13 +24,14 @@ def refusals_as_usage_errors() -> Iterator[None]:
 
 
 def register_commands(app: Flask) -> None:
-    from coworking.billing.commands import invoices
-
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(outbox)
     app.cli.add_command(jobs)
+
+    from coworking.billing.commands import invoices
+
     app.cli.add_command(invoices)
 
 

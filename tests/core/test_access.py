@@ -247,23 +247,61 @@ for endpoint, action in (
             MANAGER, api=True)
 declare("memberships_api.billable_items", "GET", "/api/v1/hubs/{hub}/billable-items", MANAGER, api=True)
 
-# billing: a member's own invoices (pages and API). {member_invoice} is an issued invoice of the
+# billing: the hub managers' pages (staff read the lists, invoices, statements and exports;
+# every change is a manager's). {draft} is a draft, {invoice} an issued invoice.
+for endpoint, path in (
+    ("billing.overview", "/hubs/{hub}/billing"),
+    ("billing.invoices", "/hubs/{hub}/billing/invoices"),
+    ("billing.invoice", "/hubs/{hub}/billing/invoices/{invoice}"),
+    ("billing.job", "/hubs/{hub}/billing/jobs/{job}"),
+    ("billing.job_progress", "/hubs/{hub}/billing/jobs/{job}.json"),
+    ("billing.overdue", "/hubs/{hub}/billing/overdue"),
+    ("billing.exports", "/hubs/{hub}/billing/exports"),
+    ("billing.export_csv", "/hubs/{hub}/billing/exports/invoices.csv?starts_on=2026-01-01&ends_on=2026-12-31"),
+    ("billing.statements", "/hubs/{hub}/billing/statements"),
+    ("billing.statement", "/hubs/{hub}/billing/statements/{statement}"),
+):
+    declare(endpoint, "GET", path, STAFF)
+for endpoint, path in (
+    ("billing.new_line", "/hubs/{hub}/billing/invoices/{draft}/lines/new"),
+    ("billing.edit_invoice_line", "/hubs/{hub}/billing/invoices/{draft}/lines/{draft_line}/edit"),
+    ("billing.credit", "/hubs/{hub}/billing/invoices/{invoice}/credit"),
+    ("billing.new_payment", "/hubs/{hub}/billing/invoices/{invoice}/payments/new"),
+    ("billing.settings", "/hubs/{hub}/billing/settings"),
+):
+    declare(endpoint, "GET", path, MANAGER)
+    declare(endpoint, "POST", path, MANAGER)
+for endpoint, path in (
+    ("billing.start_run", "/hubs/{hub}/billing/runs"),
+    ("billing.issue_all", "/hubs/{hub}/billing/periods/{period}/issue"),
+    ("billing.issue", "/hubs/{hub}/billing/invoices/{draft}/issue"),
+    ("billing.delete", "/hubs/{hub}/billing/invoices/{draft}/delete"),
+    ("billing.remove_invoice_line", "/hubs/{hub}/billing/invoices/{draft}/lines/{draft_line}/remove"),
+    ("billing.upload_statement", "/hubs/{hub}/billing/statements"),
+    ("billing.confirm_statement", "/hubs/{hub}/billing/statements/{statement}/confirm"),
+    ("billing.confirm_statement_line", "/hubs/{hub}/billing/statements/{statement}/lines/{statement_line}/confirm"),
+    ("billing.ignore_statement_line", "/hubs/{hub}/billing/statements/{statement}/lines/{statement_line}/ignore"),
+    ("billing.restore_statement_line", "/hubs/{hub}/billing/statements/{statement}/lines/{statement_line}/restore"),
+):
+    declare(endpoint, "POST", path, MANAGER)
+
+# billing: a member's own invoices (pages and API). {invoice} is an issued invoice of the
 # member at hub 'here': the member reads it, the hub's managers too through the API only.
 declare("billing.my_invoices", "GET", "/invoices", MEMBER)
-declare("billing.my_invoice", "GET", "/invoices/{member_invoice}", PERSONAL)
-declare("billing.my_invoice_pdf", "GET", "/invoices/{member_invoice}.pdf", PERSONAL)
+declare("billing.my_invoice", "GET", "/invoices/{invoice}", PERSONAL)
+declare("billing.my_invoice_pdf", "GET", "/invoices/{invoice}.pdf", PERSONAL)
 INVOICE_READERS = rule(other_manager="hidden", staff="hidden")
 # Changing one: its managers; its member may read it but not change it.
 INVOICE_WRITERS = rule(member="deny", other_manager="hidden", staff="hidden")
 declare("billing_api.invoices", "GET", "/api/v1/invoices", MEMBER, api=True)
-declare("billing_api.invoice", "GET", "/api/v1/invoices/{member_invoice}", INVOICE_READERS, api=True)
-declare("billing_api.invoice_pdf", "GET", "/api/v1/invoices/{member_invoice}.pdf", INVOICE_READERS, api=True)
+declare("billing_api.invoice", "GET", "/api/v1/invoices/{invoice}", INVOICE_READERS, api=True)
+declare("billing_api.invoice_pdf", "GET", "/api/v1/invoices/{invoice}.pdf", INVOICE_READERS, api=True)
 for endpoint, action in (("invoice_issue", "issue"), ("invoice_credit_notes", "credit-notes"),
                          ("invoice_payments", "payments")):
-    declare(f"billing_api.{endpoint}", "POST", f"/api/v1/invoices/{{member_invoice}}/{action}", INVOICE_WRITERS, api=True)
+    declare(f"billing_api.{endpoint}", "POST", f"/api/v1/invoices/{{invoice}}/{action}", INVOICE_WRITERS, api=True)
 declare("billing_api.invoice_runs", "POST", "/api/v1/hubs/{hub}/invoice-runs", MANAGER, api=True)
 declare("billing_api.invoice_runs_issue", "POST", "/api/v1/hubs/{hub}/invoice-runs/issue", MANAGER, api=True)
-declare("billing_api.invoice_job", "GET", "/api/v1/hubs/{hub}/jobs/{member_invoice_job}", MANAGER, api=True)
+declare("billing_api.invoice_job", "GET", "/api/v1/hubs/{hub}/jobs/{job}", MANAGER, api=True)
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -320,7 +358,7 @@ def world(hub, people, make_hub, make_space):
     )
     tokens = {who: create_api_token(user, "access test")[1] for who, user in everyone.items()}
     memberships = memberships_world(hub, people)
-    invoices = member_invoice_world(hub, people)
+    billing = billing_world(hub, people)
     db.session.commit()
     return {
         "people": everyone,
@@ -337,7 +375,7 @@ def world(hub, people, make_hub, make_space):
             "user": people.staff.id,
             "reset": "no-such-reset-token",
             **memberships,
-            **invoices,
+            **billing,
         },
     }
 
@@ -365,24 +403,25 @@ def memberships_world(hub, people) -> dict:
     }
 
 
-def member_invoice_world(hub, people) -> dict:
-    """An issued invoice of the member at hub 'here', and a run's job there: the ids the
-    member's invoices routes and the invoices API name."""
-    from coworking.billing.issuing import issue_invoice
+def billing_world(hub, people) -> dict:
+    """A draft and an issued invoice of the member at hub 'here', a run's job, and a bank
+    statement with one line: the ids the billing routes name."""
     from coworking.billing.jobs import start_run
-    from coworking.billing.models import Invoice, InvoiceLine
+    from coworking.billing.models import StatementImport, StatementLine
     from coworking.memberships.periods import current_period
+    from tests.billing.documents import issue, make_draft
 
-    invoice = Invoice(hub_id=hub.id, period="2026-01", member_id=people.member.id, party_key=f"member:{people.member.id}",
-                      billed_name=people.member.name, billed_email=people.member.email, currency=hub.currency,
-                      subtotal_minor=1000, total_minor=1000)
-    invoice.lines = [InvoiceLine(hub_id=hub.id, description="Desk day", quantity=1, unit_price_minor=1000, amount_minor=1000)]
-    db.session.add(invoice)
+    period = current_period(hub.timezone).key
+    draft = make_draft(hub, people.member, period=period, commit=False)
+    invoice = issue(make_draft(hub, people.member, period="2026-01"))
+    job = start_run(hub, period, by=people.manager)
+    statement = StatementImport(hub_id=hub.id, filename="nov.csv", file_hash="0" * 64)
+    line = StatementLine(statement_import=statement, hub_id=hub.id, booked_on=invoice.issued_on, amount_minor=100,
+                         reference=invoice.number, fingerprint="1" * 64)
+    db.session.add_all([statement, line])
     db.session.flush()
-    issue_invoice(invoice, by=people.manager)
-    job = start_run(hub, current_period(hub.timezone), by=people.manager)
-    db.session.flush()
-    return {"member_invoice": invoice.id, "member_invoice_job": job.id}
+    return {"draft": draft.id, "draft_line": draft.lines[0].id, "invoice": invoice.id, "job": job.id,
+            "period": period, "statement": statement.id, "statement_line": line.id}
 
 
 def outcome(response, api: bool) -> str:
