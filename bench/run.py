@@ -25,8 +25,9 @@ from bench import (  # noqa: E402
     billable_items,
     booking_create,
     feeds,
-    ledger_books,
+    invoice_pdf,
     invoice_run,
+    ledger_books,
 )
 from bench.common import (  # noqa: E402
     Bench,
@@ -51,6 +52,7 @@ BENCHMARKS = {
     "billable_items": billable_items.run,
     "ledger_books": ledger_books.run,
     "invoice_run": invoice_run.run,
+    "invoice_pdf": invoice_pdf.run,
 }
 
 

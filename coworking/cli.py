@@ -39,10 +39,11 @@ def register_commands(app: Flask) -> None:
 @click.command("seed-demo")
 def seed_demo_command():
     """Fill the database with demo hubs, spaces and people (safe to run again)."""
-    from coworking.demo import DEMO_PASSWORD, seed_demo
+    from coworking.demo import DEMO_PASSWORD, seed_demo, seed_demo_billing
 
     with unit_of_work():  # all of the demo data or none of it
         logins = seed_demo()
+    seed_demo_billing()  # after: invoice runs commit batch by batch
     click.echo(f"Demo data is ready. Log in at {external_url('accounts.login')} with:")
     for login in logins:
         click.echo(f"  {login.email:<32} {DEMO_PASSWORD}   ({login.role})")

@@ -113,6 +113,17 @@ def _seed_bookings(by_slug: dict[str, Hub]) -> None:
         seed_hub_books(hub, manager, local_today(hub.timezone), publish=number == 0)
 
 
+def seed_demo_billing() -> None:
+    """Invoices at each demo hub: last month issued (paid, part paid, overdue, credited), this
+    month in draft. Called once the rest is committed: invoice runs commit as they go."""
+    from coworking.billing.demo import seed_hub_billing
+
+    for spec in HUBS:
+        hub = hubs.get_hub_by_slug(spec["slug"])
+        manager = next(role.user for role in _roles_of(hub) if role.role == Role.MANAGER.value)
+        seed_hub_billing(hub, manager)
+
+
 def _roles_of(hub: Hub):
     from coworking.hubs.roles import HubRole
 

@@ -25,6 +25,7 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("bookings.start", "Book"))
         items.append(("bookings.mine", "My bookings"))
         items.append(("memberships.mine", "My membership"))
+        items.append(("billing.my_invoices", "My invoices"))
         items.append(("accounts.profile", "Profile"))
         items.append(("accounts.tokens", "API tokens"))
     return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]

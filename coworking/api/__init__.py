@@ -11,12 +11,14 @@ def register_api(app: Flask) -> None:
         allowances,
         availability,
         bookings,
+        invoices,
         ledger,
         memberships,
         plans,
         series,
     )
     from coworking.api.auth import register_token_auth
+    from coworking.api.billing_blueprint import blp as billing_blp
     from coworking.api.bookings_blueprint import blp as bookings_blp
     from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
@@ -32,7 +34,7 @@ def register_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (core_blp, bookings_blp, feeds_blp, memberships_blp, ledger_blp):
+    for blueprint in (core_blp, bookings_blp, feeds_blp, memberships_blp, billing_blp, ledger_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     register_token_auth(app)

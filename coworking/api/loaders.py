@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
 from coworking.api.auth import current_api_user
+from coworking.billing.document_queries import member_key
+from coworking.billing.models import Invoice
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.errors import ApiError
 from coworking.extensions import db
@@ -28,6 +30,7 @@ NO_SUCH_PLAN = "This hub has no plan with this id."
 NO_SUCH_MEMBERSHIP = "There is no membership with this id."
 NO_SUCH_APPLICATION = "This hub has no application with this id."
 NO_SUCH_ORGANISATION = "This hub has no organisation with this id."
+NO_SUCH_INVOICE = "There is no invoice with this id."
 
 
 # --- hubs and spaces ------------------------------------------------------------------------
@@ -127,6 +130,40 @@ def hub_application(hub: Hub, application_id: int) -> Application:
     if application is None or application.hub_id != hub.id:
         raise ApiError(404, NO_SUCH_APPLICATION)
     return application
+
+
+# --- invoices and credit notes -------------------------------------------------------------
+
+def visible_invoice(user: User, invoice_id: int) -> Invoice:
+    """An invoice or credit note the caller may read: their own once issued, or any of a hub
+    they manage (drafts included); else 404."""
+    invoice = _stored(Invoice, invoice_id)
+    if invoice is None:
+        raise ApiError(404, NO_SUCH_INVOICE)
+    if user.manages(invoice.hub):
+        return invoice
+    if invoice.is_draft or invoice.party_key != member_key(user):
+        raise ApiError(404, NO_SUCH_INVOICE)
+    return invoice
+
+
+def managed_invoice(user: User, invoice_id: int) -> Invoice:
+    """An invoice of a hub the caller manages: 404 when they may not see it, 403 when they may
+    only read it (their own)."""
+    invoice = visible_invoice(user, invoice_id)
+    require_manager(invoice.hub, "Only a manager of this hub or a network admin may do this.")
+    return invoice
+
+
+def invoice_managers_only(view):
+    """Load the invoice the URL names and refuse anyone who does not manage its hub (404 or
+    403 as ``managed_invoice``), before the body is read."""
+
+    @wraps(view)
+    def wrapped(*args, invoice_id: int, **kwargs):
+        return view(*args, invoice=managed_invoice(current_api_user(), invoice_id), **kwargs)
+
+    return wrapped
 
 
 # --- bookings and series --------------------------------------------------------------------

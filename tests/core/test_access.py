@@ -285,6 +285,24 @@ for endpoint, path in (
 ):
     declare(endpoint, "POST", path, MANAGER)
 
+# billing: a member's own invoices (pages and API). {invoice} is an issued invoice of the
+# member at hub 'here': the member reads it, the hub's managers too through the API only.
+declare("billing.my_invoices", "GET", "/invoices", MEMBER)
+declare("billing.my_invoice", "GET", "/invoices/{invoice}", PERSONAL)
+declare("billing.my_invoice_pdf", "GET", "/invoices/{invoice}.pdf", PERSONAL)
+INVOICE_READERS = rule(other_manager="hidden", staff="hidden")
+# Changing one: its managers; its member may read it but not change it.
+INVOICE_WRITERS = rule(member="deny", other_manager="hidden", staff="hidden")
+declare("billing_api.invoices", "GET", "/api/v1/invoices", MEMBER, api=True)
+declare("billing_api.invoice", "GET", "/api/v1/invoices/{invoice}", INVOICE_READERS, api=True)
+declare("billing_api.invoice_pdf", "GET", "/api/v1/invoices/{invoice}.pdf", INVOICE_READERS, api=True)
+for endpoint, action in (("invoice_issue", "issue"), ("invoice_credit_notes", "credit-notes"),
+                         ("invoice_payments", "payments")):
+    declare(f"billing_api.{endpoint}", "POST", f"/api/v1/invoices/{{invoice}}/{action}", INVOICE_WRITERS, api=True)
+declare("billing_api.invoice_runs", "POST", "/api/v1/hubs/{hub}/invoice-runs", MANAGER, api=True)
+declare("billing_api.invoice_runs_issue", "POST", "/api/v1/hubs/{hub}/invoice-runs/issue", MANAGER, api=True)
+declare("billing_api.invoice_job", "GET", "/api/v1/hubs/{hub}/jobs/{job}", MANAGER, api=True)
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
