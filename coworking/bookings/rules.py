@@ -182,7 +182,11 @@ def desk_is_day_or_half_day(attempt: Attempt) -> str | None:
 def under_active_limit(attempt: Attempt) -> str | None:
     limit = attempt.policy.max_active_bookings
     if attempt.active_bookings >= limit:
-        return f"You already have {attempt.active_bookings} upcoming bookings here, the most this hub allows."
+        plural = "" if limit == 1 else "s"
+        return (
+            f"{attempt.hub.name} allows at most {limit} upcoming booking{plural} per member, and you "
+            f"already have {attempt.active_bookings}: cancel one, or book again once one has passed."
+        )
     return None
 
 

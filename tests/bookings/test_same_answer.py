@@ -163,10 +163,10 @@ def test_my_upcoming_bookings_are_what_the_hubs_limit_counts(client, person, mem
 
     assert ("No upcoming bookings." not in mine) is upcoming
     # Either the booking already there counts, or the page's new one does: the API is refused.
-    assert "1 upcoming bookings here" in api.get_json()["error"]["message"]
+    assert "at most 1 upcoming booking per member, and you already have 1" in api.get_json()["error"]["message"]
     assert (page.status_code, api.status_code) == ((422, 422) if upcoming else (302, 422))
     if upcoming:
-        assert "1 upcoming bookings here" in text(page)
+        assert "at most 1 upcoming booking per member, and you already have 1" in text(page)
 
 
 # --- what may be cancelled ------------------------------------------------------------------
