@@ -6,7 +6,6 @@ from datetime import datetime, time
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coworking.bookings.recurrence import ORDINALS, WEEKDAY_NAMES
+from coworking.forms import DateField
 from coworking.hubs.forms import TIME_FORMATS, strip
 from coworking.hubs.models import Space
 

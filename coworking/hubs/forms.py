@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Form,
     FormField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from coworking.forms import DateField
 from coworking.hubs.models import WEEKDAYS, Hub, Space, SpaceKind
 from coworking.hubs.roles import Role
 from coworking.hubs.services import DayHours

@@ -8,6 +8,7 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from coworking.dates import OUT_OF_RANGE, is_sensible_day
 from coworking.errors import DomainError
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space, SpaceKind
@@ -172,6 +173,9 @@ def set_week_hours(hub: Hub, week: list[DayHours]) -> list[OpeningHours]:
 
 def add_closure(hub: Hub, starts_on: date, ends_on: date, reason: str) -> Closure:
     """Close the hub from ``starts_on`` to ``ends_on``, both days included."""
+    for day, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
+        if not is_sensible_day(day):
+            raise HubError(OUT_OF_RANGE, field)
     if ends_on < starts_on:
         raise HubError("The last day of a closure cannot be before its first day.", "ends_on")
     if not (reason or "").strip():

@@ -22,6 +22,7 @@ from coworking.bookings.opening import day_opening
 from coworking.bookings.operations import member_to_book_for
 from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import attach_people
+from coworking.dates import sensible_day_or_none
 from coworking.errors import DomainError
 from coworking.events import answers, booking_coverage_asked
 from coworking.extensions import db
@@ -79,11 +80,7 @@ def day_asked(form, hub: Hub) -> tuple[date, int]:
 
 def booking_form_data(hub: Hub) -> dict:
     """Initial values from the grid's link (?date=&space=&start=)."""
-    data: dict = {"day": local_today(hub.timezone)}
-    try:
-        data["day"] = date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        pass
+    data: dict = {"day": sensible_day_or_none(request.args.get("date")) or local_today(hub.timezone)}
     if request.args.get("space"):
         data["space"] = request.args["space"]
     if request.args.get("start"):
