@@ -9,7 +9,7 @@ inside that transaction. Functions flush, never commit.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ from coworking.bookings.queries import active_booking_count, overlapping
 from coworking.events import booking_cancelled, booking_created, booking_moved
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
-from coworking.timezones import NonexistentLocalTime, combine_local
+from coworking.timezones import NonexistentLocalTime, combine_local, local_today
 from coworking.transactions import ensure_write_lock
 from coworking.types import utcnow
 
@@ -74,14 +74,40 @@ def desk_policy(hub: Hub, desk: Space | None) -> Policy:
     return effective_policy(desk) if desk is not None else hub_policy(hub)
 
 
-def desk_period(hub: Hub, desk: Space | None, day: date, period: str) -> tuple[datetime, datetime]:
-    """The UTC start and end of a desk booking for a ``period`` ("full", "morning", "afternoon")."""
-    windows = rules.desk_windows(hub, day, desk_policy(hub, desk))
-    if not windows:
+def desk_periods(hub: Hub, desk: Space | None, day: date, now: datetime | None = None) -> dict[str, tuple[time, time]]:
+    """The local windows a desk is offered for on a day ("full", "morning", "afternoon").
+
+    Today, once a period has begun, it is the rest of it: from now (with the hub's notice,
+    rounded up to its slot grid) to its end, so a walk-in can book a desk; a period already
+    over is left out.
+    """
+    policy = desk_policy(hub, desk)
+    windows = rules.desk_windows(hub, day, policy)
+    now = now or utcnow()
+    if windows and day == local_today(hub.timezone, now):
+        earliest = rules.walk_in_start(hub, policy, now)
+        if earliest.date() > day:
+            return {}
+        windows = {
+            period: (max(opens, earliest.time()), closes)
+            for period, (opens, closes) in windows.items()
+            if earliest.time() < closes
+        }
+    return windows
+
+
+def desk_period(hub: Hub, desk: Space | None, day: date, period: str, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The UTC start and end of a desk booking for a ``period`` (``desk_periods``)."""
+    every_window = rules.desk_windows(hub, day, desk_policy(hub, desk))
+    if not every_window:
         raise BookingRulesBroken([day_opening(hub, day).closed_message], "day")
-    if period not in windows:
+    if period not in every_window:
         raise BookingRulesBroken(["Half days are not offered on that day; book the full day."], "period")
-    opens, closes = windows[period]
+    offered = desk_periods(hub, desk, day, now)
+    if period not in offered:
+        closes = every_window[period][1]
+        raise BookingRulesBroken([f"That period ended at {closes:%H:%M} today; choose a later one or another day."], "period")
+    opens, closes = offered[period]
     try:
         return combine_local(day, opens, hub.timezone), combine_local(day, closes, hub.timezone)
     except NonexistentLocalTime as error:

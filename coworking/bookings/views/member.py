@@ -24,11 +24,10 @@ from coworking.bookings.operations import (
     cancellable_ids,
     cancellation_refusal,
     desk_period,
-    desk_policy,
+    desk_periods,
 )
 from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import list_member_bookings
-from coworking.bookings.rules import desk_windows
 from coworking.bookings.views.common import (
     booking_form_data,
     chosen_space,
@@ -119,7 +118,7 @@ def book_desk(slug: str):
     hub = hub_or_404(slug)
     form = DeskBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "desk"], any_desk=True)
-    form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), desk_policy(hub, None)))
+    form.set_period_labels(desk_periods(hub, None, form.day.data or local_today(hub.timezone)))
     status = None
     if form.validate_on_submit():
         desk = chosen_space(form, hub, ("desk",))
