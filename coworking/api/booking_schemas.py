@@ -219,6 +219,10 @@ class BookingCreateSchema(Schema):
             "booking); never despite another booking"
         },
     )
+    second_desk = fields.Bool(
+        load_default=False,
+        metadata={"description": "Book a desk even though the member already holds one in the hub that day (for a guest, say)"},
+    )
 
     @validates_schema
     def names_a_space_or_a_hub(self, data: dict, **kwargs) -> None:

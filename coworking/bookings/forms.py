@@ -99,10 +99,17 @@ class OnBehalfFields:
     override_rules = BooleanField("Override the booking rules (recorded on the booking; never allows a double booking)")
 
 
-class DeskBookingForm(OnBehalfFields, FlaskForm):
+class OnceOnly:
+    """A key the form carries (``coworking.idempotency``): sent twice, it books once."""
+
+    once = HiddenField()
+
+
+class DeskBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
     day = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     space = SpaceSelectField("Desk", validators=[InputRequired(message="Choose a desk.")])
     period = SelectField("Period", choices=list(PERIOD_LABELS.items()), default="full")
+    second_desk = BooleanField("Yes, book a second desk that day (for a guest, say)")
     submit = SubmitField("Book desk")
 
     def set_period_labels(self, windows: dict[str, tuple[time, time]]) -> None:
@@ -113,7 +120,7 @@ class DeskBookingForm(OnBehalfFields, FlaskForm):
         ]
 
 
-class RoomBookingForm(OnBehalfFields, FlaskForm):
+class RoomBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
     day = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     space = SpaceSelectField("Room", validators=[InputRequired(message="Choose a room.")])
     starts = TimeSelectField("Start", validators=[InputRequired(message="Choose a start time.")])
@@ -121,7 +128,7 @@ class RoomBookingForm(OnBehalfFields, FlaskForm):
     submit = SubmitField("Book room")
 
 
-class SeriesForm(OnBehalfFields, FlaskForm):
+class SeriesForm(OnceOnly, OnBehalfFields, FlaskForm):
     space = SpaceSelectField("Space", validators=[InputRequired(message="Choose a space.")])
     starts_on = DateField("First date", validators=[InputRequired(message="Choose the first date.")])
     starts = TimeSelectField("Start", validators=[InputRequired(message="Choose a start time.")])

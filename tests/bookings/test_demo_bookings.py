@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from coworking.accounts.services import find_user_by_email
+from coworking.bookings.desks import desk_period
 from coworking.bookings.opening import day_opening
-from coworking.bookings.operations import book_any_desk, desk_period
+from coworking.bookings.operations import book_any_desk
 from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import active_booking_count
 from coworking.extensions import db

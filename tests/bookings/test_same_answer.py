@@ -136,7 +136,8 @@ def test_the_grid_the_desk_form_and_the_api_agree_whether_a_day_is_closed(client
     availability = client.get(f"{API}/hubs/here/availability?date={day.isoformat()}", headers=me.headers).get_json()
     page = post_form(client, DESK_FORM, {"day": day.isoformat(), "space": "any", "period": "full"})
     api = client.post(
-        f"{API}/bookings", json=api_booking(at(day, "08:00"), at(day, "18:00"), hub="here", kind="desk"), headers=me.headers
+        f"{API}/bookings", json=api_booking(at(day, "08:00"), at(day, "18:00"), hub="here", kind="desk", second_desk=True),
+        headers=me.headers,
     )
 
     assert ('<p class="notice" role="status">' in grid) is closed

@@ -9,9 +9,10 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from coworking.bookings.desks import desk_period
 from coworking.bookings.errors import BookingRulesBroken
 from coworking.bookings.models import Booking
-from coworking.bookings.operations import book_space, desk_period
+from coworking.bookings.operations import book_space
 from coworking.extensions import db
 from coworking.hubs.services import set_opening_hours
 from coworking.timezones import local_today, utc_to_local

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
 from coworking.accounts.models import User
@@ -29,6 +29,7 @@ from coworking.extensions import db
 from coworking.forms import add_error, show_refusal
 from coworking.hubs import services as hub_services
 from coworking.hubs.models import Hub, Space
+from coworking.idempotency import find_key, new_key, remember_key
 from coworking.timezones import NonexistentLocalTime, combine_local, local_today
 from coworking.types import MAX_INTEGER, utcnow
 
@@ -66,6 +67,32 @@ def show_booking_refusal(form, refusal: DomainError) -> None:
             add_error(form, None, problem)
     else:
         show_refusal(form, refusal)
+
+
+# --- once-only forms (coworking.idempotency) -------------------------------------------------
+
+PAGE_SCOPE = "booking-form"
+
+
+def carry_once_key(form) -> None:
+    """Give a booking form shown for the first time its one-time key (a resubmission keeps its own)."""
+    if not form.once.data:
+        form.once.data = new_key()
+
+
+def earlier_submission(form):
+    """A repeated submission of the same form (a double click, Back and submit again): a redirect
+    to what the first one booked, or None."""
+    record = find_key(current_user.id, PAGE_SCOPE, form.once.data)
+    if record is None:
+        return None
+    flash("You sent this form twice; it was booked once, here.", "info")
+    return redirect(record.location)
+
+
+def remember_submission(form, location: str) -> None:
+    """In the booking's unit of work: this form's key made what is at ``location``."""
+    remember_key(current_user.id, PAGE_SCOPE, form.once.data, location=location)
 
 
 # --- what the form chose --------------------------------------------------------------------

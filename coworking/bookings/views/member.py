@@ -10,9 +10,11 @@ from datetime import datetime
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from coworking.accounts.models import User
 from coworking.bookings import series
+from coworking.bookings.desks import desk_period, desk_periods
 from coworking.bookings.errors import BookingError, NotCancellable
 from coworking.bookings.forms import ANY_DESK, CancelForm, DeskBookingForm, GridForm, RoomBookingForm
 from coworking.bookings.models import Booking
@@ -23,22 +25,23 @@ from coworking.bookings.operations import (
     cancel_booking,
     cancellable_ids,
     cancellation_refusal,
-    desk_period,
-    desk_periods,
 )
 from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import list_member_bookings
 from coworking.bookings.views.common import (
     booking_form_data,
+    carry_once_key,
     chosen_space,
     coverage_notes,
     day_asked,
     day_times,
+    earlier_submission,
     form_status,
     grid_context,
     me,
     member_for,
     page,
+    remember_submission,
     show_booking_refusal,
     to_utc,
     viewable_booking,
@@ -78,15 +81,25 @@ def availability_grid(slug: str):
 
 # --- booking a desk or a room ---------------------------------------------------------------
 
-def submit_booking(form, book) -> tuple[Booking | None, int]:
-    """Run ``book()`` in one unit of work; a refusal goes on the form with the status that says why."""
+def submit_booking(form, book) -> tuple[Response | None, int]:
+    """Run ``book()`` in one unit of work with the form's one-time key; a refusal goes on the form
+    with the status that says why. A twin submission that won the race is shown instead."""
     try:
         with unit_of_work():
             booking = book()
+            remember_submission(form, url_for("bookings.show", booking_id=booking.id))
     except DomainError as refusal:
+        twin = earlier_submission(form)
+        if twin is not None:
+            return twin, 302
         show_booking_refusal(form, refusal)
         return None, refusal.status
-    return booking, 201
+    except IntegrityError:
+        twin = earlier_submission(form)
+        if twin is None:
+            raise
+        return twin, 302
+    return booked(booking), 201
 
 
 def booked(booking: Booking) -> Response:
@@ -107,10 +120,10 @@ def desk_times(form: DeskBookingForm, hub: Hub, desk: Space | None) -> tuple[tup
         return None, refusal.status
 
 
-def book_a_desk(hub: Hub, desk: Space | None, member: User, times: tuple[datetime, datetime], override: bool) -> Booking:
+def book_a_desk(hub: Hub, desk: Space | None, member: User, times: tuple[datetime, datetime], override: bool, second_desk: bool) -> Booking:
     if desk is None:
-        return book_any_desk(hub, member, *times, booked_by=me(), override_rules=override)
-    return book_space(desk, member, *times, booked_by=me(), override_rules=override)
+        return book_any_desk(hub, member, *times, booked_by=me(), override_rules=override, second_desk=second_desk)
+    return book_space(desk, member, *times, booked_by=me(), override_rules=override, second_desk=second_desk)
 
 
 @login_required
@@ -119,8 +132,12 @@ def book_desk(slug: str):
     form = DeskBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "desk"], any_desk=True)
     form.set_period_labels(desk_periods(hub, None, form.day.data or local_today(hub.timezone)))
+    carry_once_key(form)
     status = None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and (twin := earlier_submission(form)) is not None:
+        return twin
+    if submitted:
         desk = chosen_space(form, hub, ("desk",))
         member, refused = member_for(form, hub)
         status = refused or 400
@@ -129,11 +146,12 @@ def book_desk(slug: str):
             times, status = desk_times(form, hub, desk)
             if times is not None:
                 override = wants_override(form, hub)
-                booking, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override))
-                if booking is not None:
-                    return booked(booking)
+                second = form.second_desk.data
+                response, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override, second))
+                if response is not None:
+                    return response
     return page("bookings/book_desk.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
-                coverage=coverage_notes(form, hub, "desk"))
+                coverage=coverage_notes(form, hub, "desk"), ask_second_desk=bool(form.second_desk.errors or form.second_desk.data))
 
 
 @login_required
@@ -144,8 +162,12 @@ def book_room(slug: str):
     starts, ends = day_times(hub, form.day.data, hub_policy(hub).slot_minutes)
     form.starts.set_times(starts)
     form.ends.set_times(ends)
+    carry_once_key(form)
     status = None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and (twin := earlier_submission(form)) is not None:
+        return twin
+    if submitted:
         space = chosen_space(form, hub, ("room",))
         member, refused = member_for(form, hub)
         starts_at = to_utc(form, "starts", form.day.data, form.starts.data, hub)
@@ -153,11 +175,11 @@ def book_room(slug: str):
         status = refused or (422 if form.starts.errors or form.ends.errors else 400)
         if space is not None and member is not None and starts_at is not None and ends_at is not None:
             override = wants_override(form, hub)
-            booking, status = submit_booking(
+            response, status = submit_booking(
                 form, lambda: book_space(space, member, starts_at, ends_at, booked_by=me(), override_rules=override)
             )
-            if booking is not None:
-                return booked(booking)
+            if response is not None:
+                return response
     return page("bookings/book_room.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
                 coverage=coverage_notes(form, hub, "room", form.starts.data, form.ends.data))
 

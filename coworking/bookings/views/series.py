@@ -8,6 +8,7 @@ from datetime import time
 
 from flask import Response, flash, redirect, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from coworking.accounts.models import User
 from coworking.bookings import series as series_service
@@ -17,12 +18,15 @@ from coworking.bookings.policy import hub_policy
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
 from coworking.bookings.views.common import (
     booking_form_data,
+    carry_once_key,
     chosen_space,
     day_times,
+    earlier_submission,
     form_status,
     me,
     member_for,
     page,
+    remember_submission,
     show_booking_refusal,
     wants_override,
 )
@@ -57,8 +61,12 @@ def book_series(slug: str):
     starts, ends = day_times(hub, None, hub_policy(hub).slot_minutes)
     form.starts.set_times(starts)
     form.ends.set_times(ends)
+    carry_once_key(form)
     preview, status = None, None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and form.confirm.data and (twin := earlier_submission(form)) is not None:
+        return twin
+    if submitted:
         space = chosen_space(form, hub, ("desk", "room"))
         member, status = member_for(form, hub)
         if space is not None and member is not None:
@@ -72,6 +80,7 @@ def book_series(slug: str):
                         booked, occurrences = series_service.book_series(
                             *args, booked_by=me(), skip_conflicts=True, override_rules=override
                         )
+                        remember_submission(form, after_series(hub, member))
                     return series_booked(hub, booked, occurrences, member)
                 if form.confirm.data:
                     add_error(form, None, "The details changed since the preview: check the dates below, then book.")
@@ -87,6 +96,11 @@ def book_series(slug: str):
             except DomainError as refusal:
                 show_booking_refusal(form, refusal)
                 status = refusal.status
+            except IntegrityError:
+                twin = earlier_submission(form)  # a twin submission booked it a moment before
+                if twin is None:
+                    raise
+                return twin
     return page(
         "bookings/book_series.html",
         form_status(form, status),
@@ -105,6 +119,11 @@ def series_booked(hub: Hub, booked, occurrences, member: User) -> Response:
     if skipped:
         message += f" {skipped} dates could not be booked and were left out."
     flash(message, "success")
+    return redirect(after_series(hub, member))
+
+
+def after_series(hub: Hub, member: User) -> str:
+    """Where a booked series is shown: the member's bookings, or the hub's list for staff."""
     if member.id != current_user.id:
-        return redirect(url_for("bookings.manage_list", slug=hub.slug, email=member.email))
-    return redirect(url_for("bookings.mine"))
+        return url_for("bookings.manage_list", slug=hub.slug, email=member.email)
+    return url_for("bookings.mine")
