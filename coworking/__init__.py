@@ -119,8 +119,10 @@ def register_commands(app: Flask) -> None:
 
 def register_event_receivers(app: Flask) -> None:
     """Higher areas listen to lower ones' domain events (coworking/events.py)."""
+    from coworking.bookings.closures import connect_receivers as connect_booking_receivers
     from coworking.memberships.receivers import connect_receivers
 
+    connect_booking_receivers()
     connect_receivers()
 
 

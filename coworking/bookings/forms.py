@@ -156,6 +156,9 @@ class SeriesForm(OnceOnly, OnBehalfFields, FlaskForm):
     count = IntegerField("Number of times", validators=[Optional()], default=4)
     until = DateField("Last date", validators=[Optional()])
     previewed = HiddenField()
+    # The first date the weekday boxes were filled in for: when the first date changes and they
+    # were left as they were, they follow it (series.follow_first_date).
+    weekdays_for = HiddenField()
     preview = SubmitField("Preview")
     confirm = SubmitField("Book the free dates")
 
@@ -168,6 +171,8 @@ class CancelForm(FlaskForm):
     )
     reason = TextAreaField("Reason (the member is told)", validators=[Length(max=500)], filters=[strip])
     back = HiddenField(default="show")
+    # "yes" once the member has seen the booking named on the confirmation page.
+    confirmed = HiddenField()
     submit = SubmitField("Cancel booking")
 
 

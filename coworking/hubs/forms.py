@@ -7,6 +7,7 @@ from wtforms import (
     EmailField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -147,6 +148,8 @@ class ClosureForm(FlaskForm):
     starts_on = DateField("First day closed", validators=[InputRequired(message="Enter the first day.")])
     ends_on = DateField("Last day closed", validators=[InputRequired(message="Enter the last day.")])
     reason = StringField("Reason", validators=[DataRequired(message="Say why the hub is closed."), Length(max=200)], filters=[strip])
+    # A fingerprint of the bookings the manager was shown and agreed to cancel.
+    confirmed = HiddenField()
     submit = SubmitField("Add closure")
 
 

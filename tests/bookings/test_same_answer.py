@@ -202,7 +202,7 @@ def test_the_page_offers_to_cancel_exactly_what_the_api_cancels(
 
     shown = client.get(f"/bookings/{on_page.id}")
     mine = text(client.get("/bookings"))
-    page = post_form(client, f"/bookings/{on_page.id}/cancel", {"scope": "one", "reason": "Boiler repair"})
+    page = post_form(client, f"/bookings/{on_page.id}/cancel", {"confirmed": "yes", "scope": "one", "reason": "Boiler repair"})
     api = client.delete(f"{API}/bookings/{in_api.id}?reason=Boiler+repair", headers=me.headers)
 
     if cancellable is None:

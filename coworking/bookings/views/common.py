@@ -13,14 +13,14 @@ from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
 from coworking.accounts.models import User
-from coworking.bookings import grid
+from coworking.bookings import grid, rules
 from coworking.bookings.availability import availability
 from coworking.bookings.errors import BookingError, BookingRulesBroken
-from coworking.bookings.forms import ANY_DESK
+from coworking.bookings.forms import ANY_DESK, parse_hhmm
 from coworking.bookings.models import Booking
 from coworking.bookings.opening import day_opening
 from coworking.bookings.operations import member_to_book_for
-from coworking.bookings.policy import hub_policy
+from coworking.bookings.policy import Policy, hub_policy
 from coworking.bookings.queries import attach_people
 from coworking.dates import sensible_day_or_none
 from coworking.errors import DomainError
@@ -113,6 +113,34 @@ def booking_form_data(hub: Hub) -> dict:
     if request.args.get("start"):
         data["starts"] = request.args["start"]
     return data
+
+
+def clicked_start(data: dict) -> time | None:
+    """The grid cell's start (``?start=HH:MM``) if it is a time."""
+    try:
+        return parse_hhmm(data["starts"]) if data.get("starts") else None
+    except ValueError:
+        return None
+
+
+def default_times(hub: Hub, day: date, policy: Policy, start: time | None = None) -> tuple[time | None, time | None]:
+    """A booking form's start and end before anything is chosen, within the hub's rules: the
+    clicked cell's start (else the next slot from now today, else opening time), lasting the
+    hub's shortest booking on its slot grid; (None, None) on a closed weekday."""
+    hours = hub.hours_on(day.weekday())
+    if hours is None:
+        return None, None
+    if start is None:
+        start = hours.opens_at
+        earliest = rules.walk_in_start(hub, policy, utcnow())
+        if earliest.date() == day and earliest.time() > start:
+            start = earliest.time()
+    if start >= hours.closes_at:
+        start = hours.opens_at  # nothing is left today: the form shows the day's first times
+    slot = policy.slot_minutes
+    length = timedelta(minutes=-(-max(policy.min_duration_minutes, slot) // slot) * slot)
+    end = min(datetime.combine(day, start) + length, datetime.combine(day, hours.closes_at))
+    return start, end.time()
 
 
 def day_times(hub: Hub, day: date | None, slot_minutes: int) -> tuple[list[time], list[time]]:

@@ -16,7 +16,13 @@ from coworking.accounts.models import User
 from coworking.bookings import series
 from coworking.bookings.desks import desk_period, desk_periods
 from coworking.bookings.errors import BookingError, NotCancellable
-from coworking.bookings.forms import ANY_DESK, CancelForm, DeskBookingForm, GridForm, RoomBookingForm
+from coworking.bookings.forms import (
+    ANY_DESK,
+    CancelForm,
+    DeskBookingForm,
+    GridForm,
+    RoomBookingForm,
+)
 from coworking.bookings.models import Booking
 from coworking.bookings.notifications import calendar_file
 from coworking.bookings.operations import (
@@ -26,15 +32,17 @@ from coworking.bookings.operations import (
     cancellable_ids,
     cancellation_refusal,
 )
-from coworking.bookings.policy import hub_policy
+from coworking.bookings.policy import effective_policy, hub_policy
 from coworking.bookings.queries import list_member_bookings
 from coworking.bookings.views.common import (
     booking_form_data,
     carry_once_key,
     chosen_space,
+    clicked_start,
     coverage_notes,
     day_asked,
     day_times,
+    default_times,
     earlier_submission,
     form_status,
     grid_context,
@@ -55,7 +63,7 @@ from coworking.hubs.loaders import hub_or_404
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import local_today, utc_to_local
 from coworking.transactions import unit_of_work
-from coworking.types import utcnow
+from coworking.types import MAX_INTEGER, utcnow
 
 PAST_SHOWN = 50  # "my bookings" lists this many past bookings, the latest first
 
@@ -102,10 +110,14 @@ def submit_booking(form, book) -> tuple[Response | None, int]:
     return booked(booking), 201
 
 
-def booked(booking: Booking) -> Response:
+def when(booking: Booking) -> str:
+    """"Mon 07 Dec 2026, 08:00–18:00" in the hub's zone."""
     tz = booking.hub.timezone
-    when = f"{utc_to_local(booking.starts_at, tz):%a %d %b %Y, %H:%M}–{utc_to_local(booking.ends_at, tz):%H:%M}"
-    flash(f"Booked: {booking.space.name}, {when}. A confirmation email is on its way.", "success")
+    return f"{utc_to_local(booking.starts_at, tz):%a %d %b %Y, %H:%M}–{utc_to_local(booking.ends_at, tz):%H:%M}"
+
+
+def booked(booking: Booking) -> Response:
+    flash(f"Booked: {booking.space.name}, {when(booking)}. A confirmation email is on its way.", "success")
     if booking.overridden_rules:
         flash("Booked despite these rules: " + " ".join(booking.overridden_rules), "info")
     return redirect(url_for("bookings.show", booking_id=booking.id))
@@ -157,7 +169,7 @@ def book_desk(slug: str):
 @login_required
 def book_room(slug: str):
     hub = hub_or_404(slug)
-    form = RoomBookingForm(data=booking_form_data(hub))
+    form = RoomBookingForm(data=room_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "room"])
     starts, ends = day_times(hub, form.day.data, hub_policy(hub).slot_minutes)
     form.starts.set_times(starts)
@@ -182,6 +194,19 @@ def book_room(slug: str):
                 return response
     return page("bookings/book_room.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
                 coverage=coverage_notes(form, hub, "room", form.starts.data, form.ends.data))
+
+
+def room_form_data(hub: Hub) -> dict:
+    """The grid link's values (?date=&space=&start=), with a start and an end the hub's rules
+    allow: the room's own shortest booking from the clicked cell."""
+    data = booking_form_data(hub)
+    space_id = request.args.get("space", type=int)
+    space = hub_services.get_space_in_hub(hub, space_id) if space_id and 0 < space_id <= MAX_INTEGER else None
+    policy = effective_policy(space) if space is not None else hub_policy(hub)
+    starts, ends = default_times(hub, data["day"], policy, clicked_start(data))
+    if starts is not None:
+        data["starts"], data["ends"] = starts, ends
+    return data
 
 
 # --- a member's bookings --------------------------------------------------------------------
@@ -247,10 +272,16 @@ def cancel_by_scope(booking: Booking, scope: str, reason: str) -> int:
 
 @login_required
 def cancel(booking_id: int):
+    """Asks first, naming the booking (GET, or a cancel button's POST), then cancels (POST with
+    ``confirmed``) and says what was cancelled."""
     booking = viewable_booking(booking_id)
     form = CancelForm()
+    if request.method == "GET":
+        return ask_to_cancel(booking, form)
     if not form.validate_on_submit():
         return render_show(booking, form, 400)
+    if form.confirmed.data != "yes":
+        return ask_to_cancel(booking, form)
     try:
         with unit_of_work():
             count = cancel_by_scope(booking, form.scope.data, form.reason.data or "")
@@ -260,7 +291,26 @@ def cancel(booking_id: int):
     except DomainError as refusal:
         show_booking_refusal(form, refusal)
         return render_show(booking, form, refusal.status)
-    flash("Cancelled." if count == 1 else f"Cancelled {count} bookings.", "success")
+    flash(cancelled_message(booking, count, form.scope.data), "success")
     if form.back.data == "mine":
         return redirect(url_for("bookings.mine"))
     return redirect(url_for("bookings.show", booking_id=booking.id))
+
+
+def ask_to_cancel(booking: Booking, form: CancelForm):
+    """The confirmation page naming the booking, or its page saying why it cannot be cancelled."""
+    refusal = cancellation_refusal(booking, me(), now=utcnow())
+    if refusal is not None:
+        flash(refusal.message, "error")
+        return render_show(booking, CancelForm(), refusal.status)
+    form.confirmed.data = "yes"
+    return page("bookings/cancel.html", booking=booking, hub=booking.hub, form=form, when=when(booking),
+                staff=current_user.works_at(booking.hub))
+
+
+def cancelled_message(booking: Booking, count: int, scope: str) -> str:
+    what = "Removed the block" if booking.is_block else "Cancelled"
+    if count == 1:
+        return f"{what}: {booking.space.name}, {when(booking)}."
+    which = f"from {when(booking)} on" if scope == "following" else "every date still to come"
+    return f"Cancelled {count} bookings of {booking.space.name} (the recurring booking, {which})."
