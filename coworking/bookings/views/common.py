@@ -215,7 +215,8 @@ def coverage_notes(form, hub: Hub, kind: str, starts: time | None = None, ends: 
 
 def grid_context(hub: Hub, day: date, kind: str | None) -> dict:
     """Everything the grid partial needs for one hub-day, in a bounded number of queries."""
-    hub_day = availability(hub, day, kind=kind)
+    now = utcnow()
+    hub_day = availability(hub, day, kind=kind, now=now)
     sees_names = current_user.works_at(hub)
     if sees_names:
         attach_people([b for space_day in hub_day.spaces for b in space_day.bookings])
@@ -224,13 +225,13 @@ def grid_context(hub: Hub, day: date, kind: str | None) -> dict:
         "hub": hub,
         "day": day,
         "hub_day": hub_day,
-        "rows": grid.grid_rows(hub_day, minutes),
+        "rows": grid.grid_rows(hub_day, minutes, now),
         "headings": grid.headings(hub_day.opens_at, hub_day.closes_at, minutes, hub.timezone)
         if hub_day.opens_at is not None
         else [],
         "closed": day_opening(hub, day).closed_message,
         "sees_names": sees_names,
-        "now": utcnow(),
+        "now": now,
         "describe": grid.describe,
         "step": timedelta(days=1),
     }
