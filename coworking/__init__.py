@@ -125,9 +125,11 @@ def register_event_receivers(app: Flask) -> None:
     """Higher areas listen to lower ones' domain events (coworking/events.py)."""
     from coworking.billing import freeze, notifications
     from coworking.billing.jobs import connect_jobs
+    from coworking.bookings.closures import connect_receivers as connect_booking_receivers
     from coworking.ledger.receivers import connect_receivers as connect_ledger
     from coworking.memberships.receivers import connect_receivers
 
+    connect_booking_receivers()
     connect_receivers()
     connect_ledger()
     freeze.install()  # issued invoices refuse changes before the triggers must

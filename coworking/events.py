@@ -20,6 +20,9 @@ booking_created = _signals.signal("booking-created")
 booking_moved = _signals.signal("booking-moved")
 #: A booking was cancelled (``booking``, ``by``).
 booking_cancelled = _signals.signal("booking-cancelled")
+#: A hub added a closure (``closure``, ``by``: who added it, or None from code with nobody
+#: behind it). Bookings cancels the bookings on the closed days and tells their members.
+closure_added = _signals.signal("closure-added")
 
 # --- questions ------------------------------------------------------------------------------
 # A lower area asking a higher one for words to show: each receiver returns a short text, or
@@ -31,8 +34,16 @@ booking_cancelled = _signals.signal("booking-cancelled")
 booking_coverage_asked = _signals.signal("booking-coverage-asked")
 #: How was this booking (the sender) settled: allowance, pass, or price billed?
 booking_settlement_asked = _signals.signal("booking-settlement-asked")
+#: What would closing the hub (the sender) from ``starts_on`` to ``ends_on`` cancel? Each receiver
+#: returns a list of texts, one per booking, or None (read them with ``listed_answers``).
+closure_bookings_asked = _signals.signal("closure-bookings-asked")
 
 
 def answers(signal, sender, **kwargs) -> list[str]:
     """The texts the receivers of a question returned, leaving out those with nothing to say."""
     return [text for _, text in signal.send(sender, **kwargs) if text]
+
+
+def listed_answers(signal, sender, **kwargs) -> list[str]:
+    """The texts of a question whose receivers each answer with a list of them."""
+    return [text for _, texts in signal.send(sender, **kwargs) if texts for text in texts]

@@ -1,17 +1,42 @@
 """What every area's pages share for forms: a service's refusal shown beside the field it
-concerns, and the submission saved as one unit of work."""
+concerns, the submission saved as one unit of work, and a date field that keeps to the range of
+dates the app accepts (``coworking.dates``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
+from wtforms import DateField as WTFormsDateField
 from wtforms import Form
+from wtforms import MonthField as WTFormsMonthField
 
+from coworking.dates import OUT_OF_RANGE, is_sensible_day
 from coworking.errors import DomainError
 from coworking.transactions import unit_of_work
 
 T = TypeVar("T")
+
+
+class DateField(WTFormsDateField):
+    """A date field that refuses a date outside the app's range beside the field (every form's
+    date field is one of these, so a year 9999 is a message, never a 500)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not is_sensible_day(self.data):
+            self.data = None
+            raise ValueError(OUT_OF_RANGE)
+
+
+class MonthField(WTFormsMonthField):
+    """A month (YYYY-MM) field with the same range as ``DateField``."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not is_sensible_day(self.data):
+            self.data = None
+            raise ValueError(OUT_OF_RANGE)
 
 
 def add_error(form: Form, field_name: str | None, message: str) -> None:

@@ -3,6 +3,7 @@ from coworking.bookings.models import Booking, BookingPolicy, BookingSeries  # n
 from coworking.feeds.models import FeedCache, FeedToken  # noqa: F401
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space  # noqa: F401
 from coworking.hubs.roles import HubRole  # noqa: F401
+from coworking.idempotency import IdempotencyKey  # noqa: F401
 from coworking.mail import OutboxMessage  # noqa: F401
 from coworking.memberships.models import (  # noqa: F401
     AllowanceEntry,

@@ -21,15 +21,14 @@ from coworking.api.schemas import (
 )
 from coworking.bookings.models import BookingPurpose, BookingStatus
 from coworking.bookings.recurrence import FREQUENCIES, Recurrence
+from coworking.dates import EARLIEST_DAY, EARLIEST_INSTANT, LATEST_DAY, LATEST_INSTANT, OUT_OF_RANGE
 from coworking.hubs.models import SpaceKind
 from coworking.timezones import utc_to_local
 from coworking.types import MAX_INTEGER
 
-# Beyond these, converting between zones (or taking "the next day") overflows Python's datetime.
-EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9000, 12, 31)
-EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(9001, 1, 1, tzinfo=timezone.utc)
-OUT_OF_RANGE = "Choose a date between the years 1900 and 9000."
+# The app's range of dates (coworking.dates): beyond it a typo such as 9999 would overflow.
+EARLIEST = EARLIEST_INSTANT
+LATEST = LATEST_INSTANT
 INSTANT_EXAMPLE = "2026-03-02T09:00:00+00:00"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NOTE_LENGTH = 500
@@ -219,6 +218,10 @@ class BookingCreateSchema(Schema):
             "description": "The hub's managers and staff: book despite the hub's rules (recorded on the "
             "booking); never despite another booking"
         },
+    )
+    second_desk = fields.Bool(
+        load_default=False,
+        metadata={"description": "Book a desk even though the member already holds one in the hub that day (for a guest, say)"},
     )
 
     @validates_schema

@@ -21,8 +21,10 @@ from coworking.api.booking_schemas import (
     BookingPageSchema,
     BookingSchema,
     ReasonSchema,
+    shared_schema,
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp
+from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.loaders import hub_named, load_hub, reloaded, space_named, visible_booking
 from coworking.api.paging import page_of
 from coworking.bookings.models import Booking
@@ -118,6 +120,7 @@ class Bookings(MethodView):
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema, headers={"Location": {"description": "The booking's URL", "schema": {"type": "string"}}})
     @blp.documents_errors(*WRITE_ERRORS)
+    @blp.doc(parameters=[HEADER_DOC])
     def post(self, values: dict):
         """Book a space, or any free desk of a hub
 
@@ -128,17 +131,32 @@ class Bookings(MethodView):
 
         A 422 for broken rules lists every one: joined in `error.fields.rules`, and as a list of
         sentences in the extra key `error.rules`.
+
+        A member who already holds a desk in the hub that day gets a 409 naming `second_desk`:
+        send `second_desk: true` to book another (for a guest, say). With an `Idempotency-Key`
+        header, a repeat of the same request answers as the first did and books nothing.
         """
         user = current_api_user()
-        with one_write():
-            booking = book(values, user)
+        if (replayed := earlier_answer(user, CREATE_SCOPE, values)) is not None:
+            return replayed
+        try:
+            with one_write():
+                booking = book(values, user)
+                location = url_for("bookings_api.booking", booking_id=booking.id, _external=True)
+                remember_answer(user, CREATE_SCOPE, values, shared_schema(BookingSchema).dump(booking), location)
+        except ApiError as error:
+            return twin_answer(error, user, CREATE_SCOPE, values)
         booking = reloaded([booking])[0]
-        return booking, {"Location": url_for("bookings_api.booking", booking_id=booking.id, _external=True)}
+        return booking, {"Location": location}
+
+
+CREATE_SCOPE = "POST /api/v1/bookings"
 
 
 def book(values: dict, user: User) -> Booking:
     times = (values["starts_at"], values["ends_at"])
-    options = {"booked_by": user, "override_rules": values["override_rules"], "note": values["note"]}
+    options = {"booked_by": user, "override_rules": values["override_rules"], "note": values["note"],
+               "second_desk": values["second_desk"]}
     if "space_id" in values:
         space = space_named(values["space_id"])
         return book_space(space, member_to_book_for(user, space.hub, values.get("member_email")), *times, **options)

@@ -23,6 +23,7 @@ from coworking.api.booking_schemas import (
     SeriesPreviewSchema,
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp, local_or_none
+from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.loaders import reloaded, space_named, visible_series
 from coworking.bookings import series as series_service
 from coworking.bookings.errors import SeriesHasConflicts
@@ -56,6 +57,7 @@ class BookingSeriesCollection(MethodView):
     @blp.response(201, SeriesBookedSchema, headers={"Location": {"description": "The series' URL", "schema": {"type": "string"}}})
     @blp.alt_response(200, schema=SeriesPreviewSchema, description="The preview (`preview: true`): nothing is stored", success=True)
     @blp.documents_errors(*WRITE_ERRORS)
+    @blp.doc(parameters=[HEADER_DOC])
     def post(self, values: dict):
         """Book a recurring series (each date is its own booking), or preview it
 
@@ -72,11 +74,22 @@ class BookingSeriesCollection(MethodView):
         user = current_api_user()
         if values["preview"]:
             return preview(values, user)
-        with one_write(API_FIELDS):
-            series, occurrences = book_series(values, user)
-            zone_name = series.space.hub.timezone
-        body = {"series": series, "bookings": reloaded(series.bookings), "occurrences": occurrences_body(occurrences, zone_name)}
-        return body, {"Location": url_for("bookings_api.one_series", series_id=series.id, _external=True)}
+        if (replayed := earlier_answer(user, CREATE_SCOPE, values)) is not None:
+            return replayed
+        try:
+            with one_write(API_FIELDS):
+                series, occurrences = book_series(values, user)
+                zone_name = series.space.hub.timezone
+                body = {"series": series, "bookings": list(series.bookings), "occurrences": occurrences_body(occurrences, zone_name)}
+                location = url_for("bookings_api.one_series", series_id=series.id, _external=True)
+                remember_answer(user, CREATE_SCOPE, values, SeriesBookedSchema().dump(body), location)
+        except ApiError as error:
+            return twin_answer(error, user, CREATE_SCOPE, values)
+        body["bookings"] = reloaded(series.bookings)
+        return body, {"Location": location}
+
+
+CREATE_SCOPE = "POST /api/v1/booking-series"
 
 
 def series_arguments(values: dict, user: User) -> tuple:

@@ -10,12 +10,15 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from coworking.bookings import rules
 from coworking.bookings.models import Booking
 from coworking.bookings.opening import day_opening
+from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import overlapping
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import local_day_bounds
+from coworking.types import utcnow
 
 
 @dataclass
@@ -35,8 +38,12 @@ class HubDay:
     spaces: list[SpaceDay]
 
 
-def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
-    """Each active space's confirmed bookings and free intervals on a local day, in two queries."""
+def availability(hub: Hub, day: date, *, kind: str | None = None, now: datetime | None = None) -> HubDay:
+    """Each active space's confirmed bookings and free intervals on a local day, in two queries.
+
+    Free means bookable: today's free times start at the first slot a booking could start now
+    (``rules.walk_in_start``: the hub's notice, its slot grid); past days have none.
+    """
     query = sa.select(Space).where(Space.hub_id == hub.id, Space.active.is_(True))
     if kind:
         query = query.where(Space.kind == kind)
@@ -49,6 +56,7 @@ def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
                 by_space[booking.space_id].append(booking)
     opening = day_opening(hub, day)
     opens_at, closes_at = opening.window()
+    bookable_from = rules.walk_in_start(hub, hub_policy(hub), now or utcnow())
     return HubDay(
         hub=hub,
         day=day,
@@ -56,14 +64,14 @@ def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
         closes_at=closes_at,
         closed_reason=opening.closed_reason,
         spaces=[
-            SpaceDay(space, by_space[space.id], free_intervals(opens_at, closes_at, by_space[space.id]))
+            SpaceDay(space, by_space[space.id], free_intervals(opens_at, closes_at, by_space[space.id], bookable_from))
             for space in spaces
         ],
     )
 
 
-def free_intervals(opens_at, closes_at, bookings: list[Booking]) -> list[tuple[datetime, datetime]]:
-    """The gaps between bookings within opening hours."""
+def free_intervals(opens_at, closes_at, bookings: list[Booking], not_before: datetime | None = None) -> list[tuple[datetime, datetime]]:
+    """The gaps between bookings within opening hours (from ``not_before`` on, when given)."""
     if opens_at is None:
         return []
     free, cursor = [], opens_at
@@ -75,4 +83,6 @@ def free_intervals(opens_at, closes_at, bookings: list[Booking]) -> list[tuple[d
             break
     if cursor < closes_at:
         free.append((cursor, closes_at))
+    if not_before is not None:
+        free = [(max(a, not_before), b) for a, b in free]
     return [(a, b) for a, b in free if b > a]

@@ -13,11 +13,14 @@ from coworking.bookings.errors import BookingError
 from coworking.bookings.models import Booking
 from coworking.bookings.opening import day_opening
 from coworking.bookings.operations import book_space, cancel_booking
+from coworking.bookings.policy import hub_policy
+from coworking.bookings.queries import active_booking_count
 from coworking.bookings.recurrence import Recurrence
 from coworking.bookings.series import book_series
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import combine_local, local_today
+from coworking.types import utcnow
 
 PAST_DAYS, FUTURE_DAYS = 14, 21
 
@@ -49,7 +52,12 @@ def _book(space: Space, member: User, day: date, start: time, end: time, *, by: 
 
 
 def seed_hub_bookings(hub: Hub, members: list[User], manager: User) -> None:
-    """Fill one hub's past and coming weeks; does nothing if the hub already has bookings."""
+    """Fill one hub's past and coming weeks; does nothing if the hub already has bookings.
+
+    The demo keeps its own hub's rules, so every demo member can still book: each holds at most
+    half the hub's limit of upcoming bookings, and today and the next open day keep a desk free
+    for each member.
+    """
     if hub_has_bookings(hub):
         return
     rng = random.Random(hub.slug)  # the same demo every time
@@ -59,15 +67,35 @@ def seed_hub_bookings(hub: Hub, members: list[User], manager: User) -> None:
     _seed_series(hub, rooms, members[0], today)
     _seed_cancellation(hub, desks, members[-1], today, manager)
     _seed_block(hub, rooms, today, manager)
+    room_for = _UpcomingCap(hub, hub_policy(hub).max_active_bookings // 2)
+    first_days = _first_open_days(hub, today)
     for day in _open_days(hub, today):
         hours = hub.hours_on(day.weekday())
-        for desk in desks:
-            if rng.random() < 0.55:
-                _book(desk, rng.choice(members), day, hours.opens_at, hours.closes_at, by=manager)
+        for desk in desks[:len(desks) - len(members)] if day in first_days else desks:
+            member = rng.choice(members)
+            if rng.random() < 0.55 and room_for(member, day, today):
+                _book(desk, member, day, hours.opens_at, hours.closes_at, by=manager)
         for room in rooms:
             for start_hour in (9, 11, 14, 16):
-                if rng.random() < 0.4:
-                    _book(room, rng.choice(members), day, time(start_hour), time(start_hour + 1, 30), by=manager)
+                member = rng.choice(members)
+                if rng.random() < 0.4 and room_for(member, day, today):
+                    _book(room, member, day, time(start_hour), time(start_hour + 1, 30), by=manager)
+
+
+def _first_open_days(hub: Hub, today: date) -> set[date]:
+    """Today and the next day the hub opens: walk-ins' and tomorrow's members' days."""
+    later = [day for day in _open_days(hub, today) if day > today]
+    return {today, *later[:1]}
+
+
+class _UpcomingCap:
+    """Whether a member may get one more upcoming demo booking (past days are not counted)."""
+
+    def __init__(self, hub: Hub, cap: int):
+        self.hub, self.cap, self.now = hub, cap, utcnow()
+
+    def __call__(self, member: User, day: date, today: date) -> bool:
+        return day < today or active_booking_count(member, self.hub, self.now) < self.cap
 
 
 def _seed_series(hub: Hub, rooms: list[Space], member: User, today: date) -> None:

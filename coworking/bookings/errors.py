@@ -47,6 +47,16 @@ class BookingRulesBroken(BookingError):
         self.problems = problems
 
 
+class SecondDeskUnconfirmed(BookingError):
+    """The member already holds a desk that day; a second one (for a guest) must be asked for
+    (409, on ``second_desk``)."""
+
+    status = 409
+
+    def __init__(self, message: str):
+        super().__init__(message, "second_desk")
+
+
 class NotCancellable(BookingError):
     status = 409
 

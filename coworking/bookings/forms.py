@@ -6,7 +6,6 @@ from datetime import datetime, time
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coworking.bookings.recurrence import ORDINALS, WEEKDAY_NAMES
+from coworking.forms import DateField
 from coworking.hubs.forms import TIME_FORMATS, strip
 from coworking.hubs.models import Space
 
@@ -99,10 +99,17 @@ class OnBehalfFields:
     override_rules = BooleanField("Override the booking rules (recorded on the booking; never allows a double booking)")
 
 
-class DeskBookingForm(OnBehalfFields, FlaskForm):
+class OnceOnly:
+    """A key the form carries (``coworking.idempotency``): sent twice, it books once."""
+
+    once = HiddenField()
+
+
+class DeskBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
     day = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     space = SpaceSelectField("Desk", validators=[InputRequired(message="Choose a desk.")])
     period = SelectField("Period", choices=list(PERIOD_LABELS.items()), default="full")
+    second_desk = BooleanField("Yes, book a second desk that day (for a guest, say)")
     submit = SubmitField("Book desk")
 
     def set_period_labels(self, windows: dict[str, tuple[time, time]]) -> None:
@@ -113,7 +120,7 @@ class DeskBookingForm(OnBehalfFields, FlaskForm):
         ]
 
 
-class RoomBookingForm(OnBehalfFields, FlaskForm):
+class RoomBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
     day = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     space = SpaceSelectField("Room", validators=[InputRequired(message="Choose a room.")])
     starts = TimeSelectField("Start", validators=[InputRequired(message="Choose a start time.")])
@@ -121,7 +128,7 @@ class RoomBookingForm(OnBehalfFields, FlaskForm):
     submit = SubmitField("Book room")
 
 
-class SeriesForm(OnBehalfFields, FlaskForm):
+class SeriesForm(OnceOnly, OnBehalfFields, FlaskForm):
     space = SpaceSelectField("Space", validators=[InputRequired(message="Choose a space.")])
     starts_on = DateField("First date", validators=[InputRequired(message="Choose the first date.")])
     starts = TimeSelectField("Start", validators=[InputRequired(message="Choose a start time.")])
@@ -149,6 +156,9 @@ class SeriesForm(OnBehalfFields, FlaskForm):
     count = IntegerField("Number of times", validators=[Optional()], default=4)
     until = DateField("Last date", validators=[Optional()])
     previewed = HiddenField()
+    # The first date the weekday boxes were filled in for: when the first date changes and they
+    # were left as they were, they follow it (series.follow_first_date).
+    weekdays_for = HiddenField()
     preview = SubmitField("Preview")
     confirm = SubmitField("Book the free dates")
 
@@ -161,6 +171,8 @@ class CancelForm(FlaskForm):
     )
     reason = TextAreaField("Reason (the member is told)", validators=[Length(max=500)], filters=[strip])
     back = HiddenField(default="show")
+    # "yes" once the member has seen the booking named on the confirmation page.
+    confirmed = HiddenField()
     submit = SubmitField("Cancel booking")
 
 

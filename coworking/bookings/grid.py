@@ -28,6 +28,7 @@ class Cell:
     ends_at: datetime
     booking: Booking | None
     columns: int
+    past: bool = False  # free columns that ended before now: shown as past, not free
 
 
 @dataclass(frozen=True)
@@ -54,19 +55,21 @@ def _holder(bookings: list[Booking], starts_at: datetime, ends_at: datetime) -> 
     return next((b for b in bookings if b.starts_at < ends_at and b.ends_at > starts_at), None)
 
 
-def row_cells(bookings: list[Booking], opens_at: datetime, closes_at: datetime, minutes: int) -> list[Cell]:
-    """One space's row: each column free or held by the first booking overlapping it, merged."""
+def row_cells(bookings: list[Booking], opens_at: datetime, closes_at: datetime, minutes: int, now: datetime | None = None) -> list[Cell]:
+    """One space's row: each column free (or past, when it ended by ``now``) or held by the first
+    booking overlapping it, merged."""
     ordered = sorted(bookings, key=lambda b: b.starts_at)
     cells: list[Cell] = []
     step = timedelta(minutes=minutes)
     for start in column_starts(opens_at, closes_at, minutes):
         end = min(start + step, closes_at)
         holder = _holder(ordered, start, end)
-        if cells and cells[-1].booking is holder:
+        past = holder is None and now is not None and end <= now
+        if cells and cells[-1].booking is holder and cells[-1].past == past:
             last = cells[-1]
-            cells[-1] = Cell(last.starts_at, end, holder, last.columns + 1)
+            cells[-1] = Cell(last.starts_at, end, holder, last.columns + 1, past)
         else:
-            cells.append(Cell(start, end, holder, 1))
+            cells.append(Cell(start, end, holder, 1, past))
     return cells
 
 
@@ -92,12 +95,12 @@ class GridRow:
     bookings: list[Booking]
 
 
-def grid_rows(hub_day: HubDay, minutes: int) -> list[GridRow]:
+def grid_rows(hub_day: HubDay, minutes: int, now: datetime | None = None) -> list[GridRow]:
     """Every space's row on that day (rows without cells when the hub is closed)."""
     rows = []
     for space_day in hub_day.spaces:
         cells = (
-            row_cells(space_day.bookings, hub_day.opens_at, hub_day.closes_at, minutes)
+            row_cells(space_day.bookings, hub_day.opens_at, hub_day.closes_at, minutes, now)
             if hub_day.opens_at is not None
             else []
         )

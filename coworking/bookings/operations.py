@@ -9,7 +9,7 @@ inside that transaction. Functions flush, never commit.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from coworking.accounts.models import User
 from coworking.accounts.services import find_user_by_email
 from coworking.bookings import rules
+from coworking.bookings.desks import check_second_desk, desk_policy
 from coworking.bookings.errors import (
     BookingConflict,
     BookingError,
@@ -27,14 +28,12 @@ from coworking.bookings.errors import (
 )
 from coworking.bookings.models import Booking, BookingSeries, BookingStatus
 from coworking.bookings.notifications import queue_cancellation_notice, queue_confirmation
-from coworking.bookings.opening import day_opening
-from coworking.bookings.policy import Policy, effective_policy, hub_policy, policy_rows
+from coworking.bookings.policy import Policy, effective_policy, policy_rows
 from coworking.bookings.pricing import price_for
 from coworking.bookings.queries import active_booking_count, overlapping
 from coworking.events import booking_cancelled, booking_created, booking_moved
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
-from coworking.timezones import NonexistentLocalTime, combine_local
 from coworking.transactions import ensure_write_lock
 from coworking.types import utcnow
 
@@ -67,25 +66,6 @@ def check_may_override(by: User, hub: Hub, override: bool) -> bool:
     if override and not by.works_at(hub):
         raise NotAllowed("Only the hub's managers and staff can override booking rules.")
     return override
-
-
-def desk_policy(hub: Hub, desk: Space | None) -> Policy:
-    """A named desk keeps its own half-day split; "any desk" (``desk`` None) goes by the hub's."""
-    return effective_policy(desk) if desk is not None else hub_policy(hub)
-
-
-def desk_period(hub: Hub, desk: Space | None, day: date, period: str) -> tuple[datetime, datetime]:
-    """The UTC start and end of a desk booking for a ``period`` ("full", "morning", "afternoon")."""
-    windows = rules.desk_windows(hub, day, desk_policy(hub, desk))
-    if not windows:
-        raise BookingRulesBroken([day_opening(hub, day).closed_message], "day")
-    if period not in windows:
-        raise BookingRulesBroken(["Half days are not offered on that day; book the full day."], "period")
-    opens, closes = windows[period]
-    try:
-        return combine_local(day, opens, hub.timezone), combine_local(day, closes, hub.timezone)
-    except NonexistentLocalTime as error:
-        raise BookingRulesBroken([str(error)], "period") from error
 
 
 def attempt_for(space: Space, member: User | None, starts_at: datetime, ends_at: datetime, now: datetime, *, exclude_id: int | None = None, policy: Policy | None = None) -> rules.Attempt:
@@ -155,12 +135,15 @@ def book_space(
     note: str = "",
     series: BookingSeries | None = None,
     notify: bool = True,
+    second_desk: bool | None = None,
 ) -> Booking:
     """Book a space for a member. Raises BookingRulesBroken, BookingConflict or NotAllowed.
 
     :param booked_by: the member, or one of the hub's managers and staff (anyone else: NotAllowed).
     :param override_rules: a manager's explicit choice to book despite the hub's rules; the
         broken rules are recorded on the booking. It never overrides the no-overlap guarantee.
+    :param second_desk: for a desk, whether a second one the same day was confirmed
+        (``check_second_desk``); None (a series, the demo) does not ask.
     """
     ensure_write_lock(db.session)
     now = now or utcnow()
@@ -168,6 +151,8 @@ def book_space(
     override = check_may_override(booked_by, space.hub, override_rules)
     attempt = attempt_for(space, member, starts_at, ends_at, now)
     overridden = check_rules(attempt, override=override)
+    if second_desk is not None and space.kind == "desk":
+        check_second_desk(space.hub, member, starts_at, confirmed=second_desk)
     # No "is it free?" query first: the insert asks the database, whose refusal (the exclusion
     # constraint, SQLite's trigger) insert_booking turns into the same BookingConflict.
     booking = insert_booking(
@@ -195,7 +180,7 @@ def book_space(
     return booking
 
 
-def book_any_desk(hub: Hub, member: User, starts_at: datetime, ends_at: datetime, *, booked_by: User, now: datetime | None = None, override_rules: bool = False, note: str = "") -> Booking:
+def book_any_desk(hub: Hub, member: User, starts_at: datetime, ends_at: datetime, *, booked_by: User, now: datetime | None = None, override_rules: bool = False, note: str = "", second_desk: bool | None = None) -> Booking:
     """Book whichever desk is free (in name order); NoDeskFree when none is.
 
     "Any desk" is booked for the hub's full or half day (``desk_policy``); a desk with a split
@@ -219,7 +204,7 @@ def book_any_desk(hub: Hub, member: User, starts_at: datetime, ends_at: datetime
         if desk.id in busy:
             continue
         try:
-            return book_space(desk, member, starts_at, ends_at, booked_by=booked_by, now=now, override_rules=override_rules, note=note)
+            return book_space(desk, member, starts_at, ends_at, booked_by=booked_by, now=now, override_rules=override_rules, note=note, second_desk=second_desk)
         except BookingConflict:
             continue  # taken by someone else in the meantime: try the next desk
         except BookingRulesBroken as refusal:

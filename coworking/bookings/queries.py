@@ -45,6 +45,22 @@ def active_booking_count(member: User, hub: Hub, now: datetime, *, exclude_id: i
     return db.session.scalar(query) or 0
 
 
+def desk_bookings_on(member: User, hub: Hub, starts_from: datetime, ends_before: datetime) -> list[Booking]:
+    """The member's confirmed desk bookings in the hub overlapping [starts_from, ends_before)."""
+    query = (
+        sa.select(Booking)
+        .join(Space, Booking.space_id == Space.id)
+        .where(
+            Booking.member_id == member.id,
+            Space.hub_id == hub.id,
+            Space.kind == "desk",
+            Booking.status == BookingStatus.CONFIRMED.value,
+            Booking.during(starts_from, ends_before),
+        )
+    )
+    return list(db.session.scalars(query.order_by(Booking.starts_at)))
+
+
 def list_member_bookings(member: User, starts_from: datetime | None = None, ends_before: datetime | None = None, *, hub: Hub | None = None) -> list[Booking]:
     query = sa.select(Booking).where(Booking.member_id == member.id)
     return _in_range(query, starts_from, ends_before, hub)

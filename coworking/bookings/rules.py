@@ -82,6 +82,26 @@ def desk_windows(hub: Hub, day: date, policy: Policy) -> dict[str, tuple[time, t
     return windows
 
 
+def walk_in_start(hub: Hub, policy: Policy, now: datetime) -> datetime:
+    """The earliest local start a walk-in can book from: now plus the hub's notice, rounded up
+    to its slot grid (08:25 on a 15-minute grid is 08:30)."""
+    local = utc_to_local(now + timedelta(minutes=policy.min_notice_minutes), hub.timezone)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    slot = timedelta(minutes=policy.slot_minutes)
+    return midnight + -(-(local - midnight) // slot) * slot
+
+
+def is_rest_of_window_today(attempt: Attempt, windows: dict[str, tuple[time, time]]) -> bool:
+    """A desk booked today from a time on the slot grid inside a window until that window's end
+    (a walk-in: the rest of the day, the morning or the afternoon)."""
+    start, end = attempt.local_start, attempt.local_end
+    if start.date() != local_today(attempt.hub.timezone, attempt.now) or end.date() != start.date():
+        return False
+    if (start.hour * 60 + start.minute) % attempt.policy.slot_minutes or start.second:
+        return False
+    return any(opens < start.time() < closes and end.time() == closes for opens, closes in windows.values())
+
+
 def ends_after_start(attempt: Attempt) -> str | None:
     if attempt.ends_at <= attempt.starts_at:
         return "The end must be after the start."
@@ -175,14 +195,20 @@ def desk_is_day_or_half_day(attempt: Attempt) -> str | None:
     chosen = (attempt.local_start.time(), attempt.local_end.time())
     if attempt.local_start.date() == attempt.local_end.date() and chosen in windows.values():
         return None
+    if is_rest_of_window_today(attempt, windows):
+        return None
     described = " or ".join(f"{_hhmm(a)}–{_hhmm(b)}" for a, b in windows.values())
-    return f"Desks are booked for a full day or a half day: {described}."
+    return f"Desks are booked for a full day or a half day: {described} (today: from now until one of those ends)."
 
 
 def under_active_limit(attempt: Attempt) -> str | None:
     limit = attempt.policy.max_active_bookings
     if attempt.active_bookings >= limit:
-        return f"You already have {attempt.active_bookings} upcoming bookings here, the most this hub allows."
+        plural = "" if limit == 1 else "s"
+        return (
+            f"{attempt.hub.name} allows at most {limit} upcoming booking{plural} per member, and you "
+            f"already have {attempt.active_bookings}: cancel one, or book again once one has passed."
+        )
     return None
 
 

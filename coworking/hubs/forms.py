@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from coworking.forms import DateField
 from coworking.hubs.models import WEEKDAYS, Hub, Space, SpaceKind
 from coworking.hubs.roles import Role
 from coworking.hubs.services import DayHours
@@ -147,6 +148,8 @@ class ClosureForm(FlaskForm):
     starts_on = DateField("First day closed", validators=[InputRequired(message="Enter the first day.")])
     ends_on = DateField("Last day closed", validators=[InputRequired(message="Enter the last day.")])
     reason = StringField("Reason", validators=[DataRequired(message="Say why the hub is closed."), Length(max=200)], filters=[strip])
+    # A fingerprint of the bookings the manager was shown and agreed to cancel.
+    confirmed = HiddenField()
     submit = SubmitField("Add closure")
 
 

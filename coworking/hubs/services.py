@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from coworking import events
+from coworking.accounts.models import User
+from coworking.dates import OUT_OF_RANGE, is_sensible_day
 from coworking.errors import DomainError
+from coworking.events import closure_added
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space, SpaceKind
 from coworking.money import is_currency, normalise_currency
@@ -172,8 +175,15 @@ def set_week_hours(hub: Hub, week: list[DayHours]) -> list[OpeningHours]:
     return [set_opening_hours(hub, day.weekday, day.opens_at, day.closes_at, closed=day.closed) for day in week]
 
 
-def add_closure(hub: Hub, starts_on: date, ends_on: date, reason: str) -> Closure:
-    """Close the hub from ``starts_on`` to ``ends_on``, both days included."""
+def add_closure(hub: Hub, starts_on: date, ends_on: date, reason: str, *, by: User | None = None) -> Closure:
+    """Close the hub from ``starts_on`` to ``ends_on``, both days included.
+
+    ``closure_added`` lets bookings cancel the bookings on those days (when ``by``, the manager,
+    is given) and email their members; ask ``closure_bookings_asked`` first to show which.
+    """
+    for day, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
+        if not is_sensible_day(day):
+            raise HubError(OUT_OF_RANGE, field)
     if ends_on < starts_on:
         raise HubError("The last day of a closure cannot be before its first day.", "ends_on")
     if not (reason or "").strip():
@@ -183,6 +193,7 @@ def add_closure(hub: Hub, starts_on: date, ends_on: date, reason: str) -> Closur
     closure = Closure(starts_on=starts_on, ends_on=ends_on, reason=reason.strip())
     hub.closures.append(closure)
     db.session.flush()
+    closure_added.send(closure, by=by)
     return closure
 
 

@@ -6,12 +6,14 @@ is answered with 400.
 """
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from coworking.forms import save_or_show
+from coworking.events import closure_bookings_asked, listed_answers
+from coworking.forms import add_error, save_or_show
 from coworking.hubs import roles as hub_roles
 from coworking.hubs import services
 from coworking.hubs.forms import (
@@ -150,23 +152,47 @@ def hours(slug: str):
 def closures(slug: str):
     hub = managed_hub(slug)
     form = ClosureForm()
+    in_the_way: list[str] = []
     if form.validate_on_submit():
-        if save_or_show(form, partial(services.add_closure, hub, form.starts_on.data, form.ends_on.data, form.reason.data)) is not None:
-            flash("The closure is added.", "success")
+        in_the_way = bookings_in_the_way(hub, form.starts_on.data, form.ends_on.data)
+        if in_the_way and form.confirmed.data != fingerprint(in_the_way):
+            if form.confirmed.data:
+                add_error(form, None, "The bookings on those days have changed since you looked: check them again.")
+            form.confirmed.data = fingerprint(in_the_way)
+            return render_template("hubs/closures.html", hub=hub, form=form, today=local_today(hub.timezone), in_the_way=in_the_way), 409
+        work = partial(services.add_closure, hub, form.starts_on.data, form.ends_on.data, form.reason.data, by=current_user._get_current_object())
+        if save_or_show(form, work) is not None:
+            cancelled = f" {len(in_the_way)} booking{'s' if len(in_the_way) != 1 else ''} on those days cancelled; each member is emailed." if in_the_way else ""
+            flash("The closure is added." + cancelled, "success")
             return redirect(url_for("hubs.closures", slug=hub.slug))
-    return form_page("hubs/closures.html", hub=hub, form=form, today=local_today(hub.timezone))
+    return form_page("hubs/closures.html", hub=hub, form=form, today=local_today(hub.timezone), in_the_way=[])
 
 
-@bp.route("/hubs/<slug>/closures/<int:closure_id>/delete", methods=["POST"])
+def bookings_in_the_way(hub, starts_on, ends_on) -> list[str]:
+    """The bookings a closure over those days would cancel, in words (bookings answers)."""
+    if ends_on < starts_on:
+        return []  # add_closure says why
+    return listed_answers(closure_bookings_asked, hub, starts_on=starts_on, ends_on=ends_on)
+
+
+def fingerprint(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+@bp.route("/hubs/<slug>/closures/<int:closure_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_closure(slug: str, closure_id: int):
+    """Asks first (GET), then removes the closure (POST)."""
     hub = managed_hub(slug)
     closure = services.get_closure_in_hub(hub, closure_id)
     if closure is None:
         abort(404)
+    if request.method == "GET":
+        return render_template("hubs/delete_closure.html", hub=hub, closure=closure)
+    described = f"{closure.reason} ({closure.starts_on:%a %d %b %Y} to {closure.ends_on:%a %d %b %Y})"
     with unit_of_work():
         services.delete_closure(closure)
-    flash("The closure is removed.", "success")
+    flash(f"The closure {described} is removed; members can book those days again.", "success")
     return redirect(url_for("hubs.closures", slug=hub.slug))
 
 

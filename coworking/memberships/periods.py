@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from coworking.dates import OUT_OF_RANGE, is_sensible_day
 from coworking.memberships.errors import MembershipError
 from coworking.timezones import local_day_bounds, local_today, utc_to_local
 
@@ -88,9 +89,13 @@ def parse_period(text: str | None, field: str = "period") -> Period:
     match = PERIOD_PATTERN.fullmatch((text or "").strip()) if isinstance(text, str) else None
     if match is not None:
         try:
-            return Period(int(match.group(1)), int(match.group(2)))
+            period = Period(int(match.group(1)), int(match.group(2)))
         except ValueError:
-            pass
+            period = None
+        if period is not None and is_sensible_day(period.first_day):
+            return period
+        if period is not None:
+            raise MembershipError(OUT_OF_RANGE, field)
     raise MembershipError(f"'{text}' is not a month: write it as YYYY-MM, such as 2026-11.", field)
 
 

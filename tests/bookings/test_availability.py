@@ -214,3 +214,36 @@ def test_a_block_of_the_25_hour_fall_back_day_is_one_row_found_to_its_last_minut
     [space_day] = availability(open_every_day, fall_back).spaces
     assert [b.id for b in space_day.bookings] == [block.id]
     assert space_day.free == []
+
+
+# --- past times today are not free (issue 12, item 13) --------------------------------------
+
+def test_today_is_free_only_from_the_next_slot_a_booking_could_start(hub, room, member, at, book):
+    book(room, at(DAY, "11:00"), at(DAY, "12:00"), now=NOW)
+    ten_past_ten = utc(DAY, "10:07")
+
+    free = spaces_by_name(availability(hub, DAY, now=ten_past_ten))["Meeting Room"].free
+
+    assert free == [(utc(DAY, "10:15"), utc(DAY, "11:00")), (utc(DAY, "12:00"), utc(DAY, "18:00"))]
+
+
+def test_the_hubs_notice_moves_todays_first_free_time_later(hub, room, set_policy):
+    set_policy(min_notice_minutes=60)
+    free = spaces_by_name(availability(hub, DAY, now=utc(DAY, "10:07")))["Meeting Room"].free
+    assert free == [(utc(DAY, "11:15"), utc(DAY, "18:00"))]
+
+
+def test_a_past_day_has_no_free_time(hub, room):
+    assert spaces_by_name(availability(hub, DAY, now=utc(DAY, "19:00").replace(day=23)))["Meeting Room"].free == []
+
+
+def test_the_grid_shows_todays_past_columns_as_past_not_free(hub, room):
+    from coworking.bookings.grid import grid_rows
+
+    hub_day = availability(hub, DAY, now=utc(DAY, "10:07"))
+    [row] = [row for row in grid_rows(hub_day, 60, now=utc(DAY, "10:07")) if row.space.name == "Meeting Room"]
+
+    assert [(cell.starts_at, cell.ends_at, cell.past) for cell in row.cells] == [
+        (utc(DAY, "08:00"), utc(DAY, "10:00"), True),
+        (utc(DAY, "10:00"), utc(DAY, "18:00"), False),
+    ]

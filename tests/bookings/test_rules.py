@@ -53,7 +53,7 @@ RULE_CASES = {
     "too long": ("room", NEXT_MONDAY, "10:00", "13:00", {"max_duration_minutes": 120}, None, "at most 2 hours."),
     "too long for an hour": ("room", NEXT_MONDAY, "10:00", "11:30", {"max_duration_minutes": 60}, None, "at most 1 hour."),
     "desk for two hours": ("desk", NEXT_MONDAY, "10:00", "12:00", {}, None, "full day or a half day: 08:00–18:00 or 08:00–13:00 or 13:00–18:00"),
-    "too many bookings": ("room", NEXT_MONDAY, "15:00", "16:00", {"max_active_bookings": 2}, "two bookings", "already have 2 upcoming bookings"),
+    "too many bookings": ("room", NEXT_MONDAY, "15:00", "16:00", {"max_active_bookings": 2}, "two bookings", "at most 2 upcoming bookings per member, and you already have 2"),
     "no buffer after a booking": ("room", NEXT_MONDAY, "11:00", "12:00", {"buffer_minutes": 15}, "booked 10-11", "15 minutes free between bookings"),
     "no buffer before a booking": ("room", NEXT_MONDAY, "09:00", "09:50", {"buffer_minutes": 15, "slot_minutes": 5}, "booked 10-11", "15 minutes free between bookings"),
 }
@@ -145,6 +145,19 @@ def test_cancelled_and_past_bookings_do_not_count_towards_the_limit(room, member
     cancel_booking(cancelled, by=member, now=NOW)
     db.session.commit()
     assert book(room, at(NEXT_MONDAY, "14:00"), at(NEXT_MONDAY, "15:00"), now=NOW).id is not None
+
+
+def test_the_limit_message_states_the_limit_and_the_count_apart(room, member, at, book, set_policy):
+    for hour in ("09:00", "10:00", "11:00"):
+        book(room, at(NEXT_MONDAY, hour), at(NEXT_MONDAY, hour[:2] + ":45"), now=NOW)
+    set_policy(max_active_bookings=2)  # lowered after the member already holds three
+
+    problems = refusal(room, member, at(NEXT_MONDAY, "15:00"), at(NEXT_MONDAY, "16:00"))
+
+    assert problems == [
+        "Here Hub allows at most 2 upcoming bookings per member, and you already have 3: "
+        "cancel one, or book again once one has passed."
+    ]
 
 
 # --- per-space overrides --------------------------------------------------------------------

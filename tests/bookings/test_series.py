@@ -72,7 +72,7 @@ def test_preview_counts_the_series_own_bookings_towards_the_limit(room, member, 
     set_policy(max_active_bookings=2)
     preview = preview_series(room, member, weekly_mondays(3), NINE, TEN, now=NOW)
     assert [o.is_free for o in preview] == [True, True, False]
-    assert "already have 2 upcoming bookings" in preview[2].problems[0]
+    assert "you already have 2" in preview[2].problems[0]
 
 
 def test_preview_marks_a_wall_time_that_does_not_exist_on_the_clock_change_day(hub, room, member):

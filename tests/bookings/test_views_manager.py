@@ -216,7 +216,7 @@ def test_a_manager_can_book_a_series_for_a_member(client, as_manager, room, mond
 def test_a_manager_must_give_a_reason_to_cancel_a_members_booking(client, as_manager, room, monday, at, book):
     booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
     fresh_snapshot()
-    response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one", "reason": "  "})
+    response = post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one", "reason": "  "})
     assert response.status_code == 422
     assert "Give a reason" in error_beside(page_text(response), "reason")
     assert stored_bookings()[0].status == "confirmed"
@@ -227,7 +227,7 @@ def test_a_manager_cancels_a_members_booking_with_a_reason_and_the_member_is_ema
     policy_row_for(hub).cancellation_cutoff_minutes = 14 * 24 * 60  # the member could not, staff still can
     db.session.commit()
 
-    response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one", "reason": "Room flooded"})
+    response = post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one", "reason": "Room flooded"})
 
     assert response.status_code == 302
     [stored] = stored_bookings()
@@ -249,7 +249,7 @@ def test_a_manager_of_another_hub_cannot_see_or_cancel_its_bookings(client, logi
     booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
     login_as("other_manager")
     assert client.get(f"/bookings/{booking.id}").status_code == 404
-    assert post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one", "reason": "x"}).status_code == 404
+    assert post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one", "reason": "x"}).status_code == 404
     assert stored_bookings()[0].status == "confirmed"
 
 

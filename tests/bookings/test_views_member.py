@@ -431,11 +431,28 @@ def test_an_unknown_booking_is_404_like_someone_elses(client, logged_in):
 
 def test_a_member_cancels_their_own_booking_before_the_cutoff(client, logged_in, room, monday, at, book):
     booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
-    response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one", "back": "mine"})
+    response = post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one", "back": "mine"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/bookings")
     assert stored_bookings() == []
-    assert "Cancelled." in page_text(client.get("/bookings"))
+    assert f"Cancelled: Meeting Room, {monday:%a %d %b %Y}, 09:00–10:00." in page_text(client.get("/bookings"))
+
+
+@pytest.mark.parametrize("ask", ["the cancel button", "a link"])
+def test_cancelling_asks_first_naming_the_booking_and_cancels_nothing_yet(client, logged_in, room, monday, at, book, ask):
+    booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
+
+    if ask == "a link":
+        response = client.get(f"/bookings/{booking.id}/cancel")
+    else:
+        response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one", "back": "mine"})
+
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "Cancel this booking?" in page
+    assert f"<strong>Meeting Room</strong> at Here Hub, {monday:%a %d %b %Y}, 09:00–10:00" in page
+    assert 'name="confirmed" type="hidden" value="yes"' in page
+    assert [b.id for b in stored_bookings()] == [booking.id]
 
 
 def test_after_the_cutoff_cancelling_is_refused_with_409_and_the_booking_stays(client, logged_in, hub, room, monday, at, book):
@@ -444,7 +461,7 @@ def test_after_the_cutoff_cancelling_is_refused_with_409_and_the_booking_stays(c
     db.session.commit()
 
     page_shown = page_text(client.get(f"/bookings/{booking.id}"))
-    response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one"})
+    response = post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one"})
 
     assert "Cancel booking" not in page_shown
     assert response.status_code == 409
@@ -454,8 +471,8 @@ def test_after_the_cutoff_cancelling_is_refused_with_409_and_the_booking_stays(c
 
 def test_a_cancelled_booking_cannot_be_cancelled_again(client, logged_in, room, monday, at, book):
     booking = book(room, at(monday, "09:00"), at(monday, "10:00"))
-    post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one"})
-    response = post_form(client, f"/bookings/{booking.id}/cancel", {"scope": "one"})
+    post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one"})
+    response = post_form(client, f"/bookings/{booking.id}/cancel", {"confirmed": "yes", "scope": "one"})
     assert response.status_code == 409
     assert "already cancelled" in page_text(response)
 
@@ -524,7 +541,7 @@ def test_confirming_a_series_whose_details_changed_since_the_preview_books_nothi
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"weekdays": None}, "weekdays", "Choose at least one weekday."),
+        # (No weekday ticked means the first date's: test_form_defaults.py.)
         ({"count": ""}, "count", "Say when the series ends"),
         ({"ends_by": "until", "until": "2099-01-01"}, "until", "Series can be booked up to"),
         ({"count": "500"}, "count", "between 1 and 400"),
@@ -558,12 +575,17 @@ def weekly_series(client, logged_in, room, monday):
     return stored_bookings(member_id=logged_in.id)
 
 
-@pytest.mark.parametrize(("scope", "left"), [("one", [0, 2, 3]), ("following", [0]), ("series", [])])
-def test_cancelling_a_series_occurrence_by_scope(client, weekly_series, scope, left):
+@pytest.mark.parametrize(("scope", "left", "said"), [
+    ("one", [0, 2, 3], "Cancelled: Meeting Room, {second:%a %d %b %Y}, 09:00–10:00."),
+    ("following", [0], "Cancelled 3 bookings of Meeting Room (the recurring booking, from {second:%a %d %b %Y}, 09:00–10:00 on)."),
+    ("series", [], "Cancelled 4 bookings of Meeting Room (the recurring booking, every date still to come)."),
+])
+def test_cancelling_a_series_occurrence_by_scope(client, weekly_series, monday, scope, left, said):
     second = weekly_series[1]
-    response = post_form(client, f"/bookings/{second.id}/cancel", {"scope": scope})
+    response = post_form(client, f"/bookings/{second.id}/cancel", {"confirmed": "yes", "scope": scope})
     assert response.status_code == 302
     assert [b.id for b in stored_bookings()] == [weekly_series[n].id for n in left]
+    assert said.format(second=monday + timedelta(days=7)) in page_text(client.get(response.headers["Location"]))
 
 
 def test_a_series_occurrence_offers_the_three_cancel_scopes(client, weekly_series):

@@ -101,6 +101,7 @@ for endpoint, path in (
     declare(endpoint, "GET", path, MANAGER)
     declare(endpoint, "POST", path, MANAGER)
 declare("hubs.spaces", "GET", "/hubs/{hub}/spaces", MANAGER)
+declare("hubs.delete_closure", "GET", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
 declare("hubs.delete_closure", "POST", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
 
 # bookings
@@ -116,6 +117,7 @@ for endpoint, path in (
 declare("bookings.mine", "GET", "/bookings", MEMBER)
 declare("bookings.show", "GET", "/bookings/{booking}", OWNER)
 declare("bookings.ics", "GET", "/bookings/{booking}.ics", OWNER)
+declare("bookings.cancel", "GET", "/bookings/{booking}/cancel", OWNER)
 declare("bookings.cancel", "POST", "/bookings/{booking}/cancel", OWNER)
 for endpoint, path in (
     ("bookings.manage_day", "/hubs/{hub}/bookings/day"),

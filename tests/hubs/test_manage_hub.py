@@ -204,7 +204,9 @@ def test_a_manager_removes_a_closure(client, cast, as_manager):
     response = post_form(client, f"/hubs/home/closures/{closure['id']}/delete")
     assert response.status_code == 302
     assert stored_rows(Closure) == []
-    assert "Christmas" not in client.get("/hubs/home/closures").get_data(as_text=True)
+    page = client.get("/hubs/home/closures").get_data(as_text=True)
+    assert "The closure Christmas (Tue 24 Dec 2030 to Thu 26 Dec 2030) is removed" in page
+    assert "No closures yet." in page
 
 
 def test_removing_a_closure_needs_the_csrf_token(client, cast, as_manager):

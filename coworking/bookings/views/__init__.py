@@ -33,7 +33,7 @@ URLS = (
     ("/bookings", "mine", member.mine, GET),
     ("/bookings/<int:booking_id>", "show", member.show, GET),
     ("/bookings/<int:booking_id>.ics", "ics", member.ics, GET),
-    ("/bookings/<int:booking_id>/cancel", "cancel", member.cancel, POST),
+    ("/bookings/<int:booking_id>/cancel", "cancel", member.cancel, GET_POST),
     ("/hubs/<slug>/bookings/day", "manage_day", manager.manage_day, GET),
     ("/hubs/<slug>/bookings/week", "manage_week", manager.manage_week, GET),
     ("/hubs/<slug>/bookings", "manage_list", manager.manage_list, GET),

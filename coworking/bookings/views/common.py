@@ -9,25 +9,27 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
 from coworking.accounts.models import User
-from coworking.bookings import grid
+from coworking.bookings import grid, rules
 from coworking.bookings.availability import availability
 from coworking.bookings.errors import BookingError, BookingRulesBroken
-from coworking.bookings.forms import ANY_DESK
+from coworking.bookings.forms import ANY_DESK, parse_hhmm
 from coworking.bookings.models import Booking
 from coworking.bookings.opening import day_opening
 from coworking.bookings.operations import member_to_book_for
-from coworking.bookings.policy import hub_policy
+from coworking.bookings.policy import Policy, hub_policy
 from coworking.bookings.queries import attach_people
+from coworking.dates import sensible_day_or_none
 from coworking.errors import DomainError
 from coworking.events import answers, booking_coverage_asked
 from coworking.extensions import db
 from coworking.forms import add_error, show_refusal
 from coworking.hubs import services as hub_services
 from coworking.hubs.models import Hub, Space
+from coworking.idempotency import find_key, new_key, remember_key
 from coworking.timezones import NonexistentLocalTime, combine_local, local_today
 from coworking.types import MAX_INTEGER, utcnow
 
@@ -67,6 +69,32 @@ def show_booking_refusal(form, refusal: DomainError) -> None:
         show_refusal(form, refusal)
 
 
+# --- once-only forms (coworking.idempotency) -------------------------------------------------
+
+PAGE_SCOPE = "booking-form"
+
+
+def carry_once_key(form) -> None:
+    """Give a booking form shown for the first time its one-time key (a resubmission keeps its own)."""
+    if not form.once.data:
+        form.once.data = new_key()
+
+
+def earlier_submission(form):
+    """A repeated submission of the same form (a double click, Back and submit again): a redirect
+    to what the first one booked, or None."""
+    record = find_key(current_user.id, PAGE_SCOPE, form.once.data)
+    if record is None:
+        return None
+    flash("You sent this form twice; it was booked once, here.", "info")
+    return redirect(record.location)
+
+
+def remember_submission(form, location: str) -> None:
+    """In the booking's unit of work: this form's key made what is at ``location``."""
+    remember_key(current_user.id, PAGE_SCOPE, form.once.data, location=location)
+
+
 # --- what the form chose --------------------------------------------------------------------
 
 def day_asked(form, hub: Hub) -> tuple[date, int]:
@@ -79,16 +107,40 @@ def day_asked(form, hub: Hub) -> tuple[date, int]:
 
 def booking_form_data(hub: Hub) -> dict:
     """Initial values from the grid's link (?date=&space=&start=)."""
-    data: dict = {"day": local_today(hub.timezone)}
-    try:
-        data["day"] = date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        pass
+    data: dict = {"day": sensible_day_or_none(request.args.get("date")) or local_today(hub.timezone)}
     if request.args.get("space"):
         data["space"] = request.args["space"]
     if request.args.get("start"):
         data["starts"] = request.args["start"]
     return data
+
+
+def clicked_start(data: dict) -> time | None:
+    """The grid cell's start (``?start=HH:MM``) if it is a time."""
+    try:
+        return parse_hhmm(data["starts"]) if data.get("starts") else None
+    except ValueError:
+        return None
+
+
+def default_times(hub: Hub, day: date, policy: Policy, start: time | None = None) -> tuple[time | None, time | None]:
+    """A booking form's start and end before anything is chosen, within the hub's rules: the
+    clicked cell's start (else the next slot from now today, else opening time), lasting the
+    hub's shortest booking on its slot grid; (None, None) on a closed weekday."""
+    hours = hub.hours_on(day.weekday())
+    if hours is None:
+        return None, None
+    if start is None:
+        start = hours.opens_at
+        earliest = rules.walk_in_start(hub, policy, utcnow())
+        if earliest.date() == day and earliest.time() > start:
+            start = earliest.time()
+    if start >= hours.closes_at:
+        start = hours.opens_at  # nothing is left today: the form shows the day's first times
+    slot = policy.slot_minutes
+    length = timedelta(minutes=-(-max(policy.min_duration_minutes, slot) // slot) * slot)
+    end = min(datetime.combine(day, start) + length, datetime.combine(day, hours.closes_at))
+    return start, end.time()
 
 
 def day_times(hub: Hub, day: date | None, slot_minutes: int) -> tuple[list[time], list[time]]:
@@ -163,7 +215,8 @@ def coverage_notes(form, hub: Hub, kind: str, starts: time | None = None, ends: 
 
 def grid_context(hub: Hub, day: date, kind: str | None) -> dict:
     """Everything the grid partial needs for one hub-day, in a bounded number of queries."""
-    hub_day = availability(hub, day, kind=kind)
+    now = utcnow()
+    hub_day = availability(hub, day, kind=kind, now=now)
     sees_names = current_user.works_at(hub)
     if sees_names:
         attach_people([b for space_day in hub_day.spaces for b in space_day.bookings])
@@ -172,13 +225,13 @@ def grid_context(hub: Hub, day: date, kind: str | None) -> dict:
         "hub": hub,
         "day": day,
         "hub_day": hub_day,
-        "rows": grid.grid_rows(hub_day, minutes),
+        "rows": grid.grid_rows(hub_day, minutes, now),
         "headings": grid.headings(hub_day.opens_at, hub_day.closes_at, minutes, hub.timezone)
         if hub_day.opens_at is not None
         else [],
         "closed": day_opening(hub, day).closed_message,
         "sees_names": sees_names,
-        "now": utcnow(),
+        "now": now,
         "describe": grid.describe,
         "step": timedelta(days=1),
     }

@@ -10,11 +10,19 @@ from datetime import datetime
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from coworking.accounts.models import User
 from coworking.bookings import series
+from coworking.bookings.desks import desk_period, desk_periods
 from coworking.bookings.errors import BookingError, NotCancellable
-from coworking.bookings.forms import ANY_DESK, CancelForm, DeskBookingForm, GridForm, RoomBookingForm
+from coworking.bookings.forms import (
+    ANY_DESK,
+    CancelForm,
+    DeskBookingForm,
+    GridForm,
+    RoomBookingForm,
+)
 from coworking.bookings.models import Booking
 from coworking.bookings.notifications import calendar_file
 from coworking.bookings.operations import (
@@ -23,23 +31,25 @@ from coworking.bookings.operations import (
     cancel_booking,
     cancellable_ids,
     cancellation_refusal,
-    desk_period,
-    desk_policy,
 )
-from coworking.bookings.policy import hub_policy
+from coworking.bookings.policy import effective_policy, hub_policy
 from coworking.bookings.queries import list_member_bookings
-from coworking.bookings.rules import desk_windows
 from coworking.bookings.views.common import (
     booking_form_data,
+    carry_once_key,
     chosen_space,
+    clicked_start,
     coverage_notes,
     day_asked,
     day_times,
+    default_times,
+    earlier_submission,
     form_status,
     grid_context,
     me,
     member_for,
     page,
+    remember_submission,
     show_booking_refusal,
     to_utc,
     viewable_booking,
@@ -53,7 +63,7 @@ from coworking.hubs.loaders import hub_or_404
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import local_today, utc_to_local
 from coworking.transactions import unit_of_work
-from coworking.types import utcnow
+from coworking.types import MAX_INTEGER, utcnow
 
 PAST_SHOWN = 50  # "my bookings" lists this many past bookings, the latest first
 
@@ -79,21 +89,35 @@ def availability_grid(slug: str):
 
 # --- booking a desk or a room ---------------------------------------------------------------
 
-def submit_booking(form, book) -> tuple[Booking | None, int]:
-    """Run ``book()`` in one unit of work; a refusal goes on the form with the status that says why."""
+def submit_booking(form, book) -> tuple[Response | None, int]:
+    """Run ``book()`` in one unit of work with the form's one-time key; a refusal goes on the form
+    with the status that says why. A twin submission that won the race is shown instead."""
     try:
         with unit_of_work():
             booking = book()
+            remember_submission(form, url_for("bookings.show", booking_id=booking.id))
     except DomainError as refusal:
+        twin = earlier_submission(form)
+        if twin is not None:
+            return twin, 302
         show_booking_refusal(form, refusal)
         return None, refusal.status
-    return booking, 201
+    except IntegrityError:
+        twin = earlier_submission(form)
+        if twin is None:
+            raise
+        return twin, 302
+    return booked(booking), 201
+
+
+def when(booking: Booking) -> str:
+    """"Mon 07 Dec 2026, 08:00–18:00" in the hub's zone."""
+    tz = booking.hub.timezone
+    return f"{utc_to_local(booking.starts_at, tz):%a %d %b %Y, %H:%M}–{utc_to_local(booking.ends_at, tz):%H:%M}"
 
 
 def booked(booking: Booking) -> Response:
-    tz = booking.hub.timezone
-    when = f"{utc_to_local(booking.starts_at, tz):%a %d %b %Y, %H:%M}–{utc_to_local(booking.ends_at, tz):%H:%M}"
-    flash(f"Booked: {booking.space.name}, {when}. A confirmation email is on its way.", "success")
+    flash(f"Booked: {booking.space.name}, {when(booking)}. A confirmation email is on its way.", "success")
     if booking.overridden_rules:
         flash("Booked despite these rules: " + " ".join(booking.overridden_rules), "info")
     return redirect(url_for("bookings.show", booking_id=booking.id))
@@ -108,10 +132,10 @@ def desk_times(form: DeskBookingForm, hub: Hub, desk: Space | None) -> tuple[tup
         return None, refusal.status
 
 
-def book_a_desk(hub: Hub, desk: Space | None, member: User, times: tuple[datetime, datetime], override: bool) -> Booking:
+def book_a_desk(hub: Hub, desk: Space | None, member: User, times: tuple[datetime, datetime], override: bool, second_desk: bool) -> Booking:
     if desk is None:
-        return book_any_desk(hub, member, *times, booked_by=me(), override_rules=override)
-    return book_space(desk, member, *times, booked_by=me(), override_rules=override)
+        return book_any_desk(hub, member, *times, booked_by=me(), override_rules=override, second_desk=second_desk)
+    return book_space(desk, member, *times, booked_by=me(), override_rules=override, second_desk=second_desk)
 
 
 @login_required
@@ -119,9 +143,13 @@ def book_desk(slug: str):
     hub = hub_or_404(slug)
     form = DeskBookingForm(data=booking_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "desk"], any_desk=True)
-    form.set_period_labels(desk_windows(hub, form.day.data or local_today(hub.timezone), desk_policy(hub, None)))
+    form.set_period_labels(desk_periods(hub, None, form.day.data or local_today(hub.timezone)))
+    carry_once_key(form)
     status = None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and (twin := earlier_submission(form)) is not None:
+        return twin
+    if submitted:
         desk = chosen_space(form, hub, ("desk",))
         member, refused = member_for(form, hub)
         status = refused or 400
@@ -130,23 +158,28 @@ def book_desk(slug: str):
             times, status = desk_times(form, hub, desk)
             if times is not None:
                 override = wants_override(form, hub)
-                booking, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override))
-                if booking is not None:
-                    return booked(booking)
+                second = form.second_desk.data
+                response, status = submit_booking(form, lambda: book_a_desk(hub, desk, member, times, override, second))
+                if response is not None:
+                    return response
     return page("bookings/book_desk.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
-                coverage=coverage_notes(form, hub, "desk"))
+                coverage=coverage_notes(form, hub, "desk"), ask_second_desk=bool(form.second_desk.errors or form.second_desk.data))
 
 
 @login_required
 def book_room(slug: str):
     hub = hub_or_404(slug)
-    form = RoomBookingForm(data=booking_form_data(hub))
+    form = RoomBookingForm(data=room_form_data(hub))
     form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind == "room"])
     starts, ends = day_times(hub, form.day.data, hub_policy(hub).slot_minutes)
     form.starts.set_times(starts)
     form.ends.set_times(ends)
+    carry_once_key(form)
     status = None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and (twin := earlier_submission(form)) is not None:
+        return twin
+    if submitted:
         space = chosen_space(form, hub, ("room",))
         member, refused = member_for(form, hub)
         starts_at = to_utc(form, "starts", form.day.data, form.starts.data, hub)
@@ -154,13 +187,26 @@ def book_room(slug: str):
         status = refused or (422 if form.starts.errors or form.ends.errors else 400)
         if space is not None and member is not None and starts_at is not None and ends_at is not None:
             override = wants_override(form, hub)
-            booking, status = submit_booking(
+            response, status = submit_booking(
                 form, lambda: book_space(space, member, starts_at, ends_at, booked_by=me(), override_rules=override)
             )
-            if booking is not None:
-                return booked(booking)
+            if response is not None:
+                return response
     return page("bookings/book_room.html", form_status(form, status), form=form, hub=hub, staff=current_user.works_at(hub),
                 coverage=coverage_notes(form, hub, "room", form.starts.data, form.ends.data))
+
+
+def room_form_data(hub: Hub) -> dict:
+    """The grid link's values (?date=&space=&start=), with a start and an end the hub's rules
+    allow: the room's own shortest booking from the clicked cell."""
+    data = booking_form_data(hub)
+    space_id = request.args.get("space", type=int)
+    space = hub_services.get_space_in_hub(hub, space_id) if space_id and 0 < space_id <= MAX_INTEGER else None
+    policy = effective_policy(space) if space is not None else hub_policy(hub)
+    starts, ends = default_times(hub, data["day"], policy, clicked_start(data))
+    if starts is not None:
+        data["starts"], data["ends"] = starts, ends
+    return data
 
 
 # --- a member's bookings --------------------------------------------------------------------
@@ -226,10 +272,16 @@ def cancel_by_scope(booking: Booking, scope: str, reason: str) -> int:
 
 @login_required
 def cancel(booking_id: int):
+    """Asks first, naming the booking (GET, or a cancel button's POST), then cancels (POST with
+    ``confirmed``) and says what was cancelled."""
     booking = viewable_booking(booking_id)
     form = CancelForm()
+    if request.method == "GET":
+        return ask_to_cancel(booking, form)
     if not form.validate_on_submit():
         return render_show(booking, form, 400)
+    if form.confirmed.data != "yes":
+        return ask_to_cancel(booking, form)
     try:
         with unit_of_work():
             count = cancel_by_scope(booking, form.scope.data, form.reason.data or "")
@@ -239,7 +291,26 @@ def cancel(booking_id: int):
     except DomainError as refusal:
         show_booking_refusal(form, refusal)
         return render_show(booking, form, refusal.status)
-    flash("Cancelled." if count == 1 else f"Cancelled {count} bookings.", "success")
+    flash(cancelled_message(booking, count, form.scope.data), "success")
     if form.back.data == "mine":
         return redirect(url_for("bookings.mine"))
     return redirect(url_for("bookings.show", booking_id=booking.id))
+
+
+def ask_to_cancel(booking: Booking, form: CancelForm):
+    """The confirmation page naming the booking, or its page saying why it cannot be cancelled."""
+    refusal = cancellation_refusal(booking, me(), now=utcnow())
+    if refusal is not None:
+        flash(refusal.message, "error")
+        return render_show(booking, CancelForm(), refusal.status)
+    form.confirmed.data = "yes"
+    return page("bookings/cancel.html", booking=booking, hub=booking.hub, form=form, when=when(booking),
+                staff=current_user.works_at(booking.hub))
+
+
+def cancelled_message(booking: Booking, count: int, scope: str) -> str:
+    what = "Removed the block" if booking.is_block else "Cancelled"
+    if count == 1:
+        return f"{what}: {booking.space.name}, {when(booking)}."
+    which = f"from {when(booking)} on" if scope == "following" else "every date still to come"
+    return f"Cancelled {count} bookings of {booking.space.name} (the recurring booking, {which})."

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import time
+from datetime import date, time, timedelta
 
 from flask import Response, flash, redirect, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from coworking.accounts.models import User
 from coworking.bookings import series as series_service
 from coworking.bookings.errors import SeriesHasConflicts
 from coworking.bookings.forms import SeriesForm
-from coworking.bookings.policy import hub_policy
+from coworking.bookings.policy import effective_policy, hub_policy
 from coworking.bookings.recurrence import Recurrence, RecurrenceError
 from coworking.bookings.views.common import (
     booking_form_data,
+    carry_once_key,
     chosen_space,
+    clicked_start,
     day_times,
+    default_times,
+    earlier_submission,
     form_status,
     me,
     member_for,
     page,
+    remember_submission,
     show_booking_refusal,
     wants_override,
 )
@@ -47,18 +53,65 @@ def recurrence_error(form: SeriesForm, error: RecurrenceError) -> None:
     add_error(form, field, error.message)
 
 
+def series_form_data(hub: Hub, spaces: list[Space]) -> dict:
+    """The form's first values: the grid link's date and space, the weekday of that date, and
+    times the hub's rules allow (a desk's full day; a room's shortest booking)."""
+    data = booking_form_data(hub)
+    first = data.pop("day")
+    chosen = next((s for s in spaces if str(s.id) == str(data.get("space"))), spaces[0] if spaces else None)
+    data.update(starts_on=first, weekdays=[first.weekday()], weekday=first.weekday(), weekdays_for=first.isoformat())
+    day = next_open_day(hub, first)
+    if chosen is not None and day is not None:
+        hours = hub.hours_on(day.weekday())
+        if chosen.kind == "desk":
+            data["starts"], data["ends"] = hours.opens_at, hours.closes_at
+        else:
+            data["starts"], data["ends"] = default_times(hub, day, effective_policy(chosen), clicked_start(data))
+    return data
+
+
+def next_open_day(hub: Hub, first: date) -> date | None:
+    """The first date, or the next weekday the hub opens on."""
+    return next((first + timedelta(days=n) for n in range(7) if hub.hours_on((first + timedelta(days=n)).weekday())), None)
+
+
+def follow_first_date(form: SeriesForm) -> None:
+    """Weekday boxes left as they were filled in for another first date follow the new one (and
+    an empty weekly choice means the first date's weekday)."""
+    first = form.starts_on.data
+    try:
+        shown_for = date.fromisoformat(form.weekdays_for.data or "")
+    except ValueError:
+        shown_for = None
+    if first is None:
+        return
+    if shown_for is not None and shown_for != first:
+        if set(form.weekdays.data or []) == {shown_for.weekday()}:
+            form.weekdays.data = [first.weekday()]
+        if form.weekday.data == shown_for.weekday():
+            form.weekday.data = first.weekday()
+    if not form.weekdays.data:
+        form.weekdays.data = [first.weekday()]
+    form.weekdays_for.data = first.isoformat()
+
+
 @login_required
 def book_series(slug: str):
     hub = hub_or_404(slug)
-    data = booking_form_data(hub)
-    first = data.pop("day")
-    form = SeriesForm(data={"starts_on": first, "weekdays": [first.weekday()], "weekday": first.weekday(), **data})
-    form.space.set_spaces([s for s in hub_services.list_spaces(hub) if s.kind in ("desk", "room")])
+    spaces = [s for s in hub_services.list_spaces(hub) if s.kind in ("desk", "room")]
+    form = SeriesForm(data=series_form_data(hub, spaces))
+    form.space.set_spaces(spaces)
     starts, ends = day_times(hub, None, hub_policy(hub).slot_minutes)
     form.starts.set_times(starts)
     form.ends.set_times(ends)
+    carry_once_key(form)
     preview, status = None, None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted:
+        follow_first_date(form)
+    if submitted and form.confirm.data and (twin := earlier_submission(form)) is not None:
+        return twin
+    if submitted:
         space = chosen_space(form, hub, ("desk", "room"))
         member, status = member_for(form, hub)
         if space is not None and member is not None:
@@ -72,6 +125,7 @@ def book_series(slug: str):
                         booked, occurrences = series_service.book_series(
                             *args, booked_by=me(), skip_conflicts=True, override_rules=override
                         )
+                        remember_submission(form, after_series(hub, member))
                     return series_booked(hub, booked, occurrences, member)
                 if form.confirm.data:
                     add_error(form, None, "The details changed since the preview: check the dates below, then book.")
@@ -87,6 +141,11 @@ def book_series(slug: str):
             except DomainError as refusal:
                 show_booking_refusal(form, refusal)
                 status = refusal.status
+            except IntegrityError:
+                twin = earlier_submission(form)  # a twin submission booked it a moment before
+                if twin is None:
+                    raise
+                return twin
     return page(
         "bookings/book_series.html",
         form_status(form, status),
@@ -100,11 +159,21 @@ def book_series(slug: str):
 
 def series_booked(hub: Hub, booked, occurrences, member: User) -> Response:
     free = [o for o in occurrences if o.is_free]
-    skipped = len(occurrences) - len(free)
-    message = f"Booked {len(free)} dates of {booked.space.name}."
+    flash(f"Booked {len(free)} date{'s' if len(free) != 1 else ''} of {booked.space.name}.", "success")
+    skipped = [o for o in occurrences if not o.is_free]
     if skipped:
-        message += f" {skipped} dates could not be booked and were left out."
-    flash(message, "success")
+        flash(skipped_message(skipped), "info")
+    return redirect(after_series(hub, member))
+
+
+def skipped_message(skipped: list) -> str:
+    """"1 date could not be booked: Tue 8 Dec 2026 (Here Hub is closed on 08 December 2026 (Christmas))"."""
+    dates = "; ".join(f"{o.day:%a} {o.day.day} {o.day:%b %Y} ({' '.join(p.rstrip('.') for p in o.problems)})" for o in skipped)
+    return f"{len(skipped)} date{' could' if len(skipped) == 1 else 's could'} not be booked: {dates}."
+
+
+def after_series(hub: Hub, member: User) -> str:
+    """Where a booked series is shown: the member's bookings, or the hub's list for staff."""
     if member.id != current_user.id:
-        return redirect(url_for("bookings.manage_list", slug=hub.slug, email=member.email))
-    return redirect(url_for("bookings.mine"))
+        return url_for("bookings.manage_list", slug=hub.slug, email=member.email)
+    return url_for("bookings.mine")

@@ -3,9 +3,10 @@ enrolling a member directly, and the filters of the memberships list."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import EmailField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coworking.forms import DateField
 from coworking.hubs.forms import strip
 from coworking.memberships.forms.fields import IdSelectField
 from coworking.memberships.queries import MembershipFilters, MembershipState

@@ -7,10 +7,11 @@ a refusal ("A price cannot be negative", field ``price_minor``) shows beside ``p
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from coworking.bookings.forms import MultiCheckboxField
+from coworking.forms import DateField
 from coworking.hubs.forms import strip
 from coworking.hubs.models import SpaceKind
 from coworking.memberships.forms.fields import IdSelectField, MoneyField, PercentField, percent_text

@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
-    MonthField,
     RadioField,
     SelectField,
     StringField,
@@ -16,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from coworking.forms import DateField, MonthField
 from coworking.hubs.forms import strip
 from coworking.memberships.forms.fields import IdSelectField, MoneyField, PercentField
 from coworking.memberships.history import MAX_NOTE_LENGTH
