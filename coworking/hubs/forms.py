@@ -236,3 +236,15 @@ class GrantRoleForm(FlaskForm):
     email = EmailField("Email of their account", validators=[DataRequired(message="Enter their email."), Length(max=254)], filters=[strip])
     role = SelectField("Role", choices=[(Role.MANAGER.value, "Manager"), (Role.STAFF.value, "Staff")])
     submit = SubmitField("Give role")
+
+
+class TeamForm(FlaskForm):
+    """Add someone to the hub's team; the roles offered depend on who is adding (see roles.py)."""
+
+    email = EmailField("Email of their account", validators=[DataRequired(message="Enter their email."), Length(max=254)], filters=[strip])
+    role = SelectField("Role", choices=[(Role.STAFF.value, "Staff")])
+    submit = SubmitField("Add to the team")
+
+    def offer(self, roles: list[Role]) -> TeamForm:
+        self.role.choices = [(role.value, role.value.capitalize()) for role in roles]
+        return self
