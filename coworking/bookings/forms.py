@@ -183,7 +183,7 @@ class GridForm(FlaskForm):
         csrf = False
 
     date = DateField("Date", validators=[Optional()])
-    kind = SelectField("Show", choices=KIND_CHOICES, default="")
+    kind = SelectField("Kind of space", choices=KIND_CHOICES, default="")
 
 
 class DayForm(FlaskForm):

@@ -102,6 +102,7 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
+    playwright_api.expect.set_options(timeout=5_000)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"No Chromium at {CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)", pytrace=False)
     if not AXE.exists():
@@ -188,7 +189,7 @@ def visit(browser, live_server, width):
             locale="en-GB",
             bypass_csp=True,  # lets the test inject axe-core; the app's own CSP is tested elsewhere
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(5_000)
         page = context.new_page()
         tab = Visit(page, width, live_server)
         page.on("framenavigated", lambda frame: frame == page.main_frame and tab.seen.append(frame.url))
