@@ -75,6 +75,7 @@ class SpaceSelectField(SelectField):
         choices = [(ANY_DESK, "Any free desk")] if any_desk else []
         choices += [(str(space.id), space.name + ("" if space.kind in ("desk", "room") else f" ({space.kind})")) for space in spaces]
         self.choices = choices
+        self.spaces = spaces  # the form's page lists each with its capacity and price
 
     def space_id(self) -> int | None:
         try:
