@@ -97,3 +97,18 @@ def test_a_manager_closes_a_day_with_bookings_and_the_members_are_emailed(visit,
     assert email in sent_to
     member.go("/bookings")
     expect(member.page.get_by_role("main")).to_contain_text("Cancelled")
+
+
+def test_every_page_of_the_hub_navigation_opens_and_passes_the_audit(visit):
+    manager = visit()
+    page = manager.log_in(MANAGER)
+    manager.go(f"/hubs/{SLUG}")
+    names = page.get_by_role("navigation", name=f"Run {HUB}").get_by_role("link").all_inner_texts()
+    assert len(names) >= 17, names
+    for name in names:
+        page.get_by_role("navigation", name=f"Run {HUB}").get_by_role("link", name=name, exact=True).click()
+        manager.check()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        current = page.get_by_role("navigation", name=f"Run {HUB}").locator("a[aria-current=page]")
+        if name != "Public page":
+            expect(current).to_have_text(name)

@@ -208,3 +208,16 @@ def test_submitting_a_desk_booking_twice_books_once(visit, live_server):
     tab.go("/bookings")
     upcoming = page.locator("section", has=page.get_by_role("heading", name="Upcoming"))
     expect(upcoming.locator(".booking-card")).to_have_count(1)
+
+
+def test_every_page_of_the_members_menu_opens_and_passes_the_audit(visit):
+    tab = visit()
+    page = tab.log_in("alice@example.org")
+    names = page.get_by_role("navigation", name="Main").get_by_role("link").all_inner_texts()
+    assert "API tokens" not in names  # under the profile now
+    for name in names:
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+        tab.check()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    for path in ("/profile/tokens", "/profile/calendar", f"/hubs/{SLUG}", f"/hubs/{SLUG}/pricing"):
+        tab.go(path)
