@@ -25,9 +25,9 @@ from coworking.hubs.forms import (
     TeamForm,
 )
 from coworking.hubs.loaders import hub_or_404, managed_hub
-from coworking.hubs.services import HubError
 from coworking.hubs.models import WEEKDAYS
 from coworking.hubs.offers import offers_by_hub
+from coworking.hubs.services import HubError
 from coworking.permissions import require_admin
 from coworking.timezones import all_timezones, local_today
 from coworking.transactions import unit_of_work
