@@ -89,6 +89,7 @@ def test_a_newcomer_signs_up_from_the_home_page_and_books_a_desk_for_tomorrow(vi
     tab.check()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(day.strftime("%a %d %b %Y"))
+    expect(page).to_have_title(re.compile(rf"^Booking: Desk \d, {day.strftime('%a %d %b %Y')}"))
     expect(page.get_by_text("Confirmed")).to_be_visible()
     expect(page.locator(".flash-success")).to_contain_text("Booked: Desk")
     page.get_by_role("link", name="My bookings").first.click()
@@ -104,8 +105,11 @@ def test_a_member_books_a_room_from_a_free_time(visit, live_server):
     page = tab.page
     day = next_open_day(today_at_hub(live_server) + timedelta(days=1))
     tab.go(f"/hubs/{SLUG}/book?date={day.isoformat()}&kind=room")
-    free = page.locator(".free-list li", has_text="Phone Booth")
-    free.get_by_role("link").first.click()
+    # A "Free" cell of the timeline, on the Phone Booth's row.
+    row = page.locator("table.availability tr", has=page.locator("th", has_text="Phone Booth"))
+    cell = row.locator("td.slot-free a").first
+    cell.scroll_into_view_if_needed()
+    cell.click()
     tab.check()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Book a room")
     expect(page.get_by_label("Room").locator("option:checked")).to_have_text(re.compile("Phone Booth"))
