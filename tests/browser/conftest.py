@@ -2,7 +2,8 @@
 
 - **Server**: each pytest process (each xdist worker) serves its own app with werkzeug's
   threaded server on a free port of 127.0.0.1, on a temporary **SQLite** file migrated with the
-  real Alembic migrations and filled by ``seed-demo``: what a newcomer gets from ``make run``.
+  real Alembic migrations and filled by ``seed-demo``: what a newcomer gets from ``make run``
+  (with four more desks at Leeds, so journeys never find the demo's random bookings in the way).
   The browser journeys check what people see, which does not depend on the database; the
   rules themselves are tested on both databases elsewhere. Rate limits are off (every visitor
   here is 127.0.0.1).
@@ -50,12 +51,6 @@ DESKTOP = Width("desktop", 1280, 900)
 PHONE = Width("phone", 390, 844)
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -69,6 +64,18 @@ class LiveServer:
 
     def __call__(self, path: str) -> str:
         return self.url + path
+
+
+def add_desks_for_journeys() -> None:
+    """Four more desks at Leeds: the demo fills about half the desks on any day at random, and
+    the journeys (twice each, at both widths) book desks on the next few days."""
+    from coworking.hubs.services import add_space, get_hub_by_slug
+    from coworking.transactions import unit_of_work
+
+    with unit_of_work():
+        hub = get_hub_by_slug("leeds-central")
+        for number in range(5, 9):
+            add_space(hub, "desk", f"Desk {number}", capacity=1, daily_rate_minor=1500)
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +98,8 @@ def live_server(tmp_path_factory):
     app = create_app(config)
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, result.output
+        add_desks_for_journeys()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
