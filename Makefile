@@ -36,7 +36,11 @@ run: seed
 
 # Tests run in one process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
 PYTEST_WORKERS ?= auto
-test: install
+# The browser tests inject axe-core from npm (package-lock.json pins it).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; else echo "npm not found: the browser tests will be skipped"; fi
+
+test: install node_modules/.package-lock.json
 	@$(BIN)/python tests/check_postgres.py
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

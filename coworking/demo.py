@@ -35,6 +35,8 @@ HUBS = [
         "address": "12 Mill Street, Leeds LS1 4AB",
         "vat_number": "GB123456789",
         "invoice_prefix": "LDS",
+        "contact_email": "hello@leeds-central.example.org",
+        "contact_phone": "0113 496 0000",
         "spaces": [
             ("desk", "Desk 1", 1, 0, 1500), ("desk", "Desk 2", 1, 0, 1500),
             ("desk", "Desk 3", 1, 0, 1500), ("desk", "Desk 4", 1, 0, 1500),
@@ -49,6 +51,8 @@ HUBS = [
         "address": "3 Quay Side, Bristol BS1 5TT",
         "vat_number": None,
         "invoice_prefix": "BRS",
+        "contact_email": "hello@bristol-harbour.example.org",
+        "contact_phone": "0117 496 0000",
         "spaces": [
             ("desk", "Hot desk A", 1, 0, 1200), ("desk", "Hot desk B", 1, 0, 1200),
             ("desk", "Hot desk C", 1, 0, 1200), ("room", "Harbour Room", 10, 2500, 15000),

@@ -63,6 +63,13 @@ def _safe_next(target: str | None) -> str:
     return url_for("hubs.index")
 
 
+def _next_to_carry() -> str | None:
+    """The safe ``next`` of this request, for the links between the login and sign-up pages
+    (so "Book, log in, sign up" still ends at the booking); None when there is none."""
+    target = request.args.get("next")
+    return target if target and _safe_next(target) == target else None
+
+
 def log_in(user) -> None:
     """A fresh session for this login: nothing from before survives (no session fixation)."""
     if current_user.is_authenticated:
@@ -93,8 +100,8 @@ def signup():
             show_refusal(form, error)
         else:
             flash(f"Welcome, {user.first_name}. Your account is ready.", "success")
-            return redirect(url_for("hubs.index"))
-    return _form_page("accounts/signup.html", form)
+            return redirect(_safe_next(request.args.get("next")))
+    return _form_page("accounts/signup.html", form, next=_next_to_carry())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -111,7 +118,7 @@ def login():
                 log_in(user)
             flash(f"Welcome back, {user.first_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
-    return _form_page("accounts/login.html", form)
+    return _form_page("accounts/login.html", form, next=_next_to_carry())
 
 
 @bp.route("/logout", methods=["POST"])

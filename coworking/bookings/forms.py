@@ -75,6 +75,7 @@ class SpaceSelectField(SelectField):
         choices = [(ANY_DESK, "Any free desk")] if any_desk else []
         choices += [(str(space.id), space.name + ("" if space.kind in ("desk", "room") else f" ({space.kind})")) for space in spaces]
         self.choices = choices
+        self.spaces = spaces  # the form's page lists each with its capacity and price
 
     def space_id(self) -> int | None:
         try:
@@ -195,7 +196,7 @@ class GridForm(FlaskForm):
         csrf = False
 
     date = DateField("Date", validators=[Optional()])
-    kind = SelectField("Show", choices=KIND_CHOICES, default="")
+    kind = SelectField("Kind of space", choices=KIND_CHOICES, default="")
 
 
 class DayForm(FlaskForm):

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from coworking.forms import DateField
 from coworking.hubs.models import WEEKDAYS, Hub, Space, SpaceKind
@@ -61,6 +61,12 @@ class HubDetailsForm(FlaskForm):
     payment_terms_days = IntegerField(
         "Payment terms (days)", validators=[InputRequired(message="Enter a number of days, such as 14.")]
     )
+    contact_email = EmailField("Contact email (optional)", validators=[Optional(), Length(max=254), Email(message="Enter an email address, such as hello@example.org.")], filters=[strip])
+    contact_phone = StringField(
+        "Contact phone (optional)",
+        validators=[Optional(), Length(max=40), Regexp(r"^\+?[0-9 ()-]{5,}$", message="Use digits, spaces and + ( ) - only.")],
+        filters=[strip],
+    )
     members_may_change_plan_at_once = BooleanField("Members may change plan at once, with the month prorated")
     submit = SubmitField("Save hub")
 
@@ -74,6 +80,8 @@ class HubDetailsForm(FlaskForm):
             "vat_number": self.vat_number.data or None,
             "invoice_prefix": self.invoice_prefix.data,
             "payment_terms_days": self.payment_terms_days.data,
+            "contact_email": self.contact_email.data or None,
+            "contact_phone": self.contact_phone.data or None,
         }
         if "members_may_change_plan_at_once" in self:
             values["members_may_change_plan_at_once"] = bool(self.members_may_change_plan_at_once.data)
@@ -239,3 +247,15 @@ class GrantRoleForm(FlaskForm):
     email = EmailField("Email of their account", validators=[DataRequired(message="Enter their email."), Length(max=254)], filters=[strip])
     role = SelectField("Role", choices=[(Role.MANAGER.value, "Manager"), (Role.STAFF.value, "Staff")])
     submit = SubmitField("Give role")
+
+
+class TeamForm(FlaskForm):
+    """Add someone to the hub's team; the roles offered depend on who is adding (see roles.py)."""
+
+    email = EmailField("Email of their account", validators=[DataRequired(message="Enter their email."), Length(max=254)], filters=[strip])
+    role = SelectField("Role", choices=[(Role.STAFF.value, "Staff")])
+    submit = SubmitField("Add to the team")
+
+    def offer(self, roles: list[Role]) -> TeamForm:
+        self.role.choices = [(role.value, role.value.capitalize()) for role in roles]
+        return self

@@ -35,6 +35,9 @@ class Hub(db.Model):
     # Members change plan from the next month; where this is set they may also change at once,
     # with the month prorated (managers always may).
     members_may_change_plan_at_once: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # How members reach the hub (shown on its page and where something can't be done online).
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     spaces: Mapped[list[Space]] = relationship(
         back_populates="hub", order_by="Space.kind, Space.name", cascade="all, delete-orphan"

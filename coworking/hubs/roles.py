@@ -112,3 +112,42 @@ def hubs_with_roles(user: User, *, every_hub_for_admins: bool = True) -> list[tu
         return [(hub, roles.get(hub.id, "network admin")) for hub in list_hubs()]
     held = [hub_role.hub for hub_role in user.roles]
     return [(hub, roles[hub.id]) for hub in sorted(held, key=lambda hub: hub.name)]
+
+
+# --- the hub's own team, run by its managers ---------------------------------------------------
+# A manager makes people staff at their hub and takes the role away again (they stay members);
+# appointing or removing a manager stays with the network admin.
+
+def roles_they_may_give(giver: User, hub: Hub) -> list[Role]:
+    """The roles ``giver`` may hand out at ``hub``: a network admin any, a manager staff only."""
+    if giver.is_admin:
+        return [Role.MANAGER, Role.STAFF]
+    return [Role.STAFF] if giver.manages(hub) else []
+
+
+def add_to_team(giver: User, hub: Hub, email: str, role: Role | str = Role.STAFF) -> HubRole:
+    """Give the account with this email a role at the hub, as far as ``giver`` may."""
+    try:
+        role = Role(role)
+    except ValueError as error:
+        raise HubError("Choose a role.", "role") from error
+    if role not in roles_they_may_give(giver, hub):
+        raise HubError("Only the network admin appoints managers.", "role", status=403)
+    user = find_user_by_email(email)
+    if user is None:
+        raise HubError("No account uses this email. Ask them to sign up first.", "email")
+    if user.role_in(hub) == Role.MANAGER and not giver.is_admin:
+        raise HubError(f"{user.name} is a manager here; only the network admin changes a manager's role.", "email", status=403)
+    return grant_role(user, hub, role)
+
+
+def remove_from_team(giver: User, hub: Hub, user_id: int) -> User | None:
+    """Take away someone's role at the hub (they stay a member); None when they hold none here."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role_in(hub) is None:
+        return None
+    if user.role_in(hub) not in roles_they_may_give(giver, hub):
+        raise HubError("Only the network admin removes a manager.", status=403)
+    revoke_role(user, hub)
+    db.session.flush()
+    return user

@@ -92,6 +92,8 @@ def create_hub(
     vat_number: str | None = None,
     invoice_prefix: str = "INV",
     payment_terms_days: int = 14,
+    contact_email: str | None = None,
+    contact_phone: str | None = None,
 ) -> Hub:
     """A new hub, open 08:00–18:00 on weekdays and closed at weekends until edited."""
     currency = normalise_currency(currency)
@@ -105,6 +107,8 @@ def create_hub(
         vat_number=vat_number or None,
         invoice_prefix=invoice_prefix,
         payment_terms_days=payment_terms_days,
+        contact_email=contact_email or None,
+        contact_phone=contact_phone or None,
     )
     hub.opening_hours = [
         OpeningHours(weekday=day, closed=False, opens_at=DEFAULT_HOURS[0], closes_at=DEFAULT_HOURS[1])

@@ -24,9 +24,12 @@ from coworking.hubs.forms import (
     NewHubForm,
     OpeningHoursForm,
     SpaceForm,
+    TeamForm,
 )
 from coworking.hubs.loaders import hub_or_404, managed_hub
 from coworking.hubs.models import WEEKDAYS
+from coworking.hubs.offers import offers_by_hub
+from coworking.hubs.services import HubError
 from coworking.permissions import require_admin
 from coworking.timezones import all_timezones, local_today
 from coworking.transactions import unit_of_work
@@ -54,7 +57,8 @@ def timezone_context() -> dict:
 
 @bp.route("/")
 def index():
-    return render_template("hubs/index.html", hubs=services.list_hubs())
+    hubs = services.list_hubs()
+    return render_template("hubs/index.html", hubs=hubs, offers=offers_by_hub(hubs))
 
 
 @bp.route("/hubs/mine")
@@ -72,7 +76,6 @@ def show(slug: str):
         week=[(name, hub.hours_on(weekday)) for weekday, name in enumerate(WEEKDAYS)],
         closures=services.upcoming_closures(hub, local_today(hub.timezone)),
         spaces=services.list_spaces(hub),
-        can_manage=current_user.is_authenticated and current_user.manages(hub),
     )
 
 
@@ -122,6 +125,35 @@ def revoke_role(slug: str, user_id: int):
 
 
 # --- hub manager ----------------------------------------------------------------------------
+
+@bp.route("/hubs/<slug>/team", methods=["GET", "POST"])
+@login_required
+def team(slug: str):
+    hub = managed_hub(slug)
+    form = TeamForm().offer(hub_roles.roles_they_may_give(current_user, hub))
+    if form.validate_on_submit():
+        hub_role = save_or_show(form, partial(hub_roles.add_to_team, current_user, hub, form.email.data, form.role.data))
+        if hub_role is not None:
+            flash(f"{hub_role.user.name} is now {hub_role.role} at {hub.name}.", "success")
+            return redirect(url_for("hubs.team", slug=hub.slug))
+    people = hub_roles.list_hub_roles(hub)
+    return form_page("hubs/team.html", hub=hub, form=form, people=people, may_remove=hub_roles.roles_they_may_give(current_user, hub))
+
+
+@bp.route("/hubs/<slug>/team/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_from_team(slug: str, user_id: int):
+    hub = managed_hub(slug)
+    try:
+        with unit_of_work():
+            user = hub_roles.remove_from_team(current_user, hub, user_id)
+    except HubError as error:
+        abort(error.status, error.message)
+    if user is None:
+        abort(404)
+    flash(f"{user.name} is no longer on the team at {hub.name}; they keep their account and bookings.", "success")
+    return redirect(url_for("hubs.team", slug=hub.slug))
+
 
 @bp.route("/hubs/<slug>/edit", methods=["GET", "POST"])
 @login_required

@@ -102,6 +102,9 @@ for endpoint, path in (
     declare(endpoint, "POST", path, MANAGER)
 declare("hubs.spaces", "GET", "/hubs/{hub}/spaces", MANAGER)
 declare("hubs.delete_closure", "GET", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
+declare("hubs.team", "GET", "/hubs/{hub}/team", MANAGER)
+declare("hubs.team", "POST", "/hubs/{hub}/team", MANAGER)
+declare("hubs.remove_from_team", "POST", "/hubs/{hub}/team/{user}/remove", MANAGER)
 declare("hubs.delete_closure", "POST", "/hubs/{hub}/closures/{closure}/delete", MANAGER)
 
 # bookings

@@ -215,3 +215,25 @@ def test_removing_a_closure_needs_the_csrf_token(client, cast, as_manager):
     response = client.post(f"/hubs/home/closures/{closure['id']}/delete")
     assert response.status_code == 400
     assert len(stored_rows(Closure)) == 1
+
+
+def test_a_manager_gives_the_hub_contact_details_shown_on_its_page(client, login_as, cast):
+    login_as("manager")
+    client.get("/hubs/home/edit")
+    edit_page = client.get("/hubs/home/edit").get_data(as_text=True)
+    assert 'name="contact_email"' in edit_page and 'name="contact_phone"' in edit_page
+    values = {"name": "Home Hub", "timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV",
+              "payment_terms_days": "14", "contact_email": "hello@home.example.org", "contact_phone": "+44 113 496 0000"}
+    assert post_form(client, "/hubs/home/edit", values).status_code == 302
+    page = client.get("/hubs/home").get_data(as_text=True)
+    assert 'href="mailto:hello@home.example.org"' in page and "+44 113 496 0000" in page
+
+
+@pytest.mark.parametrize(("field", "value"), (("contact_email", "not an email"), ("contact_phone", "call me maybe")))
+def test_contact_details_that_are_not_an_email_or_phone_are_refused_beside_the_field(client, login_as, cast, field, value):
+    login_as("manager")
+    values = {"name": "Home Hub", "timezone": "Europe/London", "currency": "GBP", "invoice_prefix": "INV",
+              "payment_terms_days": "14", field: value}
+    response = post_form(client, "/hubs/home/edit", values)
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in response.get_data(as_text=True)

@@ -65,7 +65,7 @@ from coworking.timezones import local_today, utc_to_local
 from coworking.transactions import unit_of_work
 from coworking.types import MAX_INTEGER, utcnow
 
-PAST_SHOWN = 50  # "my bookings" lists this many past bookings, the latest first
+PAST_SHOWN = 10  # "my bookings" lists this many past bookings a page, the latest first
 
 
 # --- finding a free space -------------------------------------------------------------------
@@ -216,11 +216,14 @@ def mine():
     now = utcnow()
     bookings = list_member_bookings(me())
     upcoming = [b for b in bookings if b.is_upcoming(now)]
-    past = [b for b in reversed(bookings) if not b.is_upcoming(now)][:PAST_SHOWN]
+    past = [b for b in reversed(bookings) if not b.is_upcoming(now)]
+    past_page = max(1, min(request.args.get("past", 1, type=int), 1 + (len(past) - 1) // PAST_SHOWN))
     return render_template(
         "bookings/mine.html",
         upcoming=upcoming,
-        past=past,
+        past=past[(past_page - 1) * PAST_SHOWN:past_page * PAST_SHOWN],
+        past_page=past_page,
+        past_pages=1 + (len(past) - 1) // PAST_SHOWN if past else 1,
         can_cancel=cancellable_ids(upcoming, me(), now),
         cancel_form=CancelForm(),
     )

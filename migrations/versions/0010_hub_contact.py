@@ -1,0 +1,25 @@
+"""hubs: contact email and phone, shown on the hub's page and where members cannot act online
+
+Revision ID: 0010_hub_contact
+Revises: 0008_hub_plan_change_setting (0009_idempotency_keys once b1's branch is merged)
+Create Date: 2026-11-30 12:45:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0010_hub_contact'
+# Follows 0009_idempotency_keys (b1's branch); until that lands here it follows 0008.
+down_revision = '0009_idempotency_keys'
+branch_labels = None
+depends_on = None
+
+
+# Plain ALTER TABLE, never batch mode: hubs carries the feed stamps' triggers (0005).
+def upgrade():
+    op.add_column('hubs', sa.Column('contact_email', sa.String(length=254), nullable=True))
+    op.add_column('hubs', sa.Column('contact_phone', sa.String(length=40), nullable=True))
+
+
+def downgrade():
+    op.drop_column('hubs', 'contact_phone')
+    op.drop_column('hubs', 'contact_email')
