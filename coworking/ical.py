@@ -7,7 +7,8 @@ Apple and Outlook read alike:
 
 - times carry the hub's ``TZID`` and the calendar holds one ``VTIMEZONE`` per zone used,
   placed before the events and bounded to the feed's window (a VTIMEZONE for 1970–2038 is
-  kilobytes of transitions nobody needs);
+  kilobytes of transitions nobody needs), written by ``coworking.vtimezone`` so that ical.js and
+  libical read it as icalendar does;
 - every event has a stable ``UID``, ``SEQUENCE`` from the booking's change counter and
   ``STATUS``, so an edit or a cancellation replaces the copy in a subscriber's calendar;
 - ``DTSTAMP`` and ``LAST-MODIFIED`` are the booking's last change, not "now", so the same
@@ -25,11 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vInt, vText
+from icalendar import Calendar, Event, vDDDTypes, vDuration, vInt, vText
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from coworking.timezones import zone
+from coworking.vtimezone import timezone_component
 
 PRODID = "-//Coworking hub//Bookings//EN"
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -233,15 +235,6 @@ def event_ical(item: FeedEvent, stamp: datetime | None = None) -> bytes:
 def booking_event(booking, *, summary: str | None = None, description: str = "") -> Event:
     """The VEVENT of one booking as its member sees it."""
     return event_component(booking_feed_event(booking, summary=summary, description=description))
-
-
-@lru_cache(maxsize=64)
-def timezone_component(zone_name: str, first_date: date, last_date: date) -> Timezone:
-    """The VTIMEZONE of a zone, with only the transitions between the two dates.
-
-    Cached: computing one walks the zone's history. The component is never changed after this.
-    """
-    return Timezone.from_tzid(zone_name, first_date=first_date, last_date=last_date)
 
 
 def _new_calendar() -> Calendar:
