@@ -121,15 +121,26 @@ def event_properties(item: FeedEvent, stamp: datetime | None = None) -> dict[str
         tz = zone(item.zone or "UTC")
         properties["DTSTART"] = item.starts.astimezone(tz)
         properties["DTEND"] = item.ends.astimezone(tz)
-    properties["SUMMARY"] = item.summary
+    properties["SUMMARY"] = writable(item.summary)
     if item.location:
-        properties["LOCATION"] = item.location
+        properties["LOCATION"] = writable(item.location)
     if item.description:
-        properties["DESCRIPTION"] = item.description
+        properties["DESCRIPTION"] = writable(item.description)
     properties["LAST-MODIFIED"] = changed
     properties["SEQUENCE"] = item.sequence
     properties["STATUS"] = item.status
     return properties
+
+
+# What RFC 5545 TEXT cannot hold even escaped (controls but tab, CR and LF, which escaping
+# writes as \n), and lone surrogates, which cannot be encoded. Input refuses them all
+# (coworking.text), but text stored before that must not break a feed.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """The text without the characters a calendar cannot carry."""
+    return _UNWRITABLE.sub("", text)
 
 
 def event_component(item: FeedEvent, stamp: datetime | None = None) -> Event:
@@ -276,7 +287,8 @@ def feed_header(name: str, events: list[FeedEvent], *, first_date: date, last_da
     """The feed's calendar without its events: properties and a VTIMEZONE per zone the events use."""
     calendar = _new_calendar()
     zones = [event.zone for event in events if event.zone and not event.all_day]
-    calendar.add("x-wr-calname", name)
+    # An X- property is not escaped unless typed as TEXT: a line break in a name broke the feed.
+    calendar["X-WR-CALNAME"] = vText(writable(name))
     calendar.add("x-wr-timezone", zone_name or (Counter(zones).most_common(1)[0][0] if zones else "UTC"))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     # An X- property is text unless told otherwise; Outlook wants a real duration here.
