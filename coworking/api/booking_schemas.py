@@ -334,7 +334,8 @@ class SeriesCreateSchema(Schema):
     freq = fields.Str(required=True, validate=validate.OneOf(list(FREQUENCIES)))
     interval = whole_number(minimum=1, maximum=12, load_default=1, metadata={"description": "Every n days, weeks or months (1-12)"})
     weekdays = fields.List(
-        whole_number(minimum=0, maximum=6), metadata={"description": "Weekly: the weekdays, 0 = Monday … 6 = Sunday"}
+        # The range is stated, and checked by the recurrence, which names "weekdays" as a whole.
+        whole_number(metadata={"minimum": 0, "maximum": 6}), metadata={"description": "Weekly: the weekdays, 0 = Monday … 6 = Sunday"}
     )
     nth = fields.Integer(strict=True, validate=validate.OneOf([1, 2, 3, 4, -1]), metadata={"description": "Monthly: 1-4, or -1 for the last"})
     weekday = whole_number(minimum=0, maximum=6, metadata={"description": "Monthly: 0 = Monday … 6 = Sunday"})

@@ -167,7 +167,9 @@ class MoneySchema(Schema):
 class AmountSchema(MoneySchema):
     """An amount someone sends (a rate, a price): 0 or more."""
 
-    amount_minor = whole_number(minimum=0, required=True, metadata={"description": "Integer minor units, 0 or more: 1250 is £12.50"})
+    # The minimum is stated, and checked by the services, which name the field itself
+    # ("hourly_rate", "fixed_price") as clients already read it.
+    amount_minor = whole_number(required=True, metadata={"minimum": 0, "description": "Integer minor units, 0 or more: 1250 is £12.50"})
 
 
 class MoneyField(fields.Nested):
