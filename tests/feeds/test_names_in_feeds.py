@@ -49,3 +49,9 @@ def test_every_feed_of_a_strangely_named_hub_and_space_is_valid(client, feed_pat
     assert "Floor 2" in str(space_feed["X-WR-CALNAME"])
     event = events_by_uid(assert_valid_feed(client.get(feed_path(member))))[uid(odd_names)]
     assert str(event["SUMMARY"]) == "Room\nFloor 2\n at Here\nFloor 2\nHub"
+
+
+@pytest.mark.parametrize("path", ("/feeds/%00.ics", "/feeds/abc%00def.ics", "/feeds/hubs/%00/closures.ics", "/feeds/hubs/here%01/closures.ics"))
+def test_a_control_character_in_a_feed_link_is_a_404(client, hub, path):
+    assert client.get(path).status_code == 404
+    assert client.get(path, headers={"If-None-Match": '"x"'}).status_code == 404
