@@ -67,7 +67,8 @@ class ErrorSchema(Schema):
 
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "From 1"})
+    # At most what an INTEGER holds: the offset it makes must fit the database's integers (a 500 on SQLite).
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_INTEGER), metadata={"description": "From 1"})
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

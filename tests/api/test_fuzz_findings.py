@@ -219,3 +219,12 @@ def test_the_hubs_manager_still_hears_why_an_inactive_space_cannot_be_booked(cli
     body = {"space_id": hidden.id, "starts_at": instant(day, "10:00").isoformat(), "ends_at": instant(day, "11:00").isoformat()}
     error = assert_json_error(client.post("/api/v1/bookings", json=body, headers=as_manager), 422, "validation_error")
     assert "Secret Boardroom is not available" in " ".join(error.get("rules", []))
+
+
+# --- paging ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ("/api/v1/hubs", f"{HUB}/applications?status=all&", f"{HUB}/spaces", "/api/v1/bookings"))
+def test_a_page_beyond_any_offset_is_a_422_naming_it(client, hub, as_manager, path):
+    separator = "" if path.endswith("&") else "?"
+    error = assert_json_error(client.get(f"{path}{separator}page=502721009753068134203392", headers=as_manager), 422, "validation_error")
+    assert list(error["fields"]) == ["page"]
