@@ -34,7 +34,7 @@ EXCLUDED_CHECKS = "positive_data_acceptance"
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-examples", type=int, default=25, help="test cases per operation and phase (default 25)")
+    parser.add_argument("--max-examples", type=int, default=10, help="test cases per operation and phase (default 10)")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful", help="schemathesis phases (default: all)")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--postgres-url", default=os.environ.get("FUZZ_DATABASE_URL", DEFAULT_POSTGRES),
