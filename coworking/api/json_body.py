@@ -1,6 +1,6 @@
-"""Writes to /api take JSON, or no body: anything else is refused with a 415 before a view reads it. A JSON
-body's text (keys and values, at any depth) is checked as every text input is
-(``coworking.text``): a control character is a 422 naming the field, before any view runs."""
+"""Writes to /api take JSON, or no body: anything else is refused with a 415 before a view reads
+it. A JSON body's text (keys and values, at any depth, in any method) is checked as every text
+input is (``coworking.text``): a control character is a 422 naming the field, before any view runs."""
 from __future__ import annotations
 
 from flask import Flask, request
