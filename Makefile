@@ -7,7 +7,7 @@ PORT ?= 5000
 export BASE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install db seed lint bench clean
+.PHONY: run test install db seed lint bench fuzz clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -50,6 +50,11 @@ lint: install
 # Needs wrk (apt-get install -y wrk). Options: make bench BENCH_ARGS="--duration 30 api_spaces"
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# schemathesis against the served OpenAPI document, on SQLite and PostgreSQL, as a member and as a
+# manager (docs/fuzzing.md). Not part of `make test`. Options: make fuzz FUZZ_ARGS="--max-examples 100"
+fuzz: install
+	$(BIN)/python fuzz/run.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -77,8 +77,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(user_for_session)
 
     from coworking.security import register_security
+    from coworking.text import register_text_checks
 
     register_security(app)
+    register_text_checks(app)  # before anything reads the database with what the URL says
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,18 +1,22 @@
-"""What every area's pages share for forms: a service's refusal shown beside the field it
-concerns, the submission saved as one unit of work, and a date field that keeps to the range of
-dates the app accepts (``coworking.dates``)."""
+"""What every area's pages share for forms: the base of every page's form (``PageForm``, which
+refuses control characters beside the field they are in), a service's refusal shown beside the
+field it concerns, the submission saved as one unit of work, and a date field that keeps to the
+range of dates the app accepts (``coworking.dates``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField as WTFormsDateField
-from wtforms import Form
+from wtforms import Field, FieldList, Form, FormField
 from wtforms import MonthField as WTFormsMonthField
+from wtforms.widgets import TextArea
 
 from coworking.dates import OUT_OF_RANGE, is_sensible_day
 from coworking.errors import DomainError
+from coworking.text import single_line_problem, text_problem
 from coworking.transactions import unit_of_work
 
 T = TypeVar("T")
@@ -37,6 +41,29 @@ class MonthField(WTFormsMonthField):
         if self.data is not None and not is_sensible_day(self.data):
             self.data = None
             raise ValueError(OUT_OF_RANGE)
+class PageForm(FlaskForm):
+    """Every page's form: besides its own validators, no text field may hold a control character
+    (such as NUL, which PostgreSQL refuses), nor a one-line field a line break (only text areas
+    are several lines). The error shows beside the field, as any other."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in _text_fields(self):
+            problem = (text_problem if isinstance(field.widget, TextArea) else single_line_problem)(field.data)
+            if problem:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+def _text_fields(fields) -> list[Field]:
+    found = []
+    for field in fields:
+        if isinstance(field, FormField | FieldList):
+            found.extend(_text_fields(field))
+        elif isinstance(field.data, str):
+            found.append(field)
+    return found
 
 
 def add_error(form: Form, field_name: str | None, message: str) -> None:

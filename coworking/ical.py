@@ -7,7 +7,8 @@ Apple and Outlook read alike:
 
 - times carry the hub's ``TZID`` and the calendar holds one ``VTIMEZONE`` per zone used,
   placed before the events and bounded to the feed's window (a VTIMEZONE for 1970–2038 is
-  kilobytes of transitions nobody needs);
+  kilobytes of transitions nobody needs), written by ``coworking.vtimezone`` so that ical.js and
+  libical read it as icalendar does;
 - every event has a stable ``UID``, ``SEQUENCE`` from the booking's change counter and
   ``STATUS``, so an edit or a cancellation replaces the copy in a subscriber's calendar;
 - ``DTSTAMP`` and ``LAST-MODIFIED`` are the booking's last change, not "now", so the same
@@ -25,11 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone, vDDDTypes, vDuration, vInt, vText
+from icalendar import Calendar, Event, vDDDTypes, vDuration, vInt, vText
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from coworking.timezones import zone
+from coworking.vtimezone import timezone_component
 
 PRODID = "-//Coworking hub//Bookings//EN"
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -119,15 +121,26 @@ def event_properties(item: FeedEvent, stamp: datetime | None = None) -> dict[str
         tz = zone(item.zone or "UTC")
         properties["DTSTART"] = item.starts.astimezone(tz)
         properties["DTEND"] = item.ends.astimezone(tz)
-    properties["SUMMARY"] = item.summary
+    properties["SUMMARY"] = writable(item.summary)
     if item.location:
-        properties["LOCATION"] = item.location
+        properties["LOCATION"] = writable(item.location)
     if item.description:
-        properties["DESCRIPTION"] = item.description
+        properties["DESCRIPTION"] = writable(item.description)
     properties["LAST-MODIFIED"] = changed
     properties["SEQUENCE"] = item.sequence
     properties["STATUS"] = item.status
     return properties
+
+
+# What RFC 5545 TEXT cannot hold even escaped (controls but tab, CR and LF, which escaping
+# writes as \n), and lone surrogates, which cannot be encoded. Input refuses them all
+# (coworking.text), but text stored before that must not break a feed.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def writable(text: str) -> str:
+    """The text without the characters a calendar cannot carry."""
+    return _UNWRITABLE.sub("", text)
 
 
 def event_component(item: FeedEvent, stamp: datetime | None = None) -> Event:
@@ -235,15 +248,6 @@ def booking_event(booking, *, summary: str | None = None, description: str = "")
     return event_component(booking_feed_event(booking, summary=summary, description=description))
 
 
-@lru_cache(maxsize=64)
-def timezone_component(zone_name: str, first_date: date, last_date: date) -> Timezone:
-    """The VTIMEZONE of a zone, with only the transitions between the two dates.
-
-    Cached: computing one walks the zone's history. The component is never changed after this.
-    """
-    return Timezone.from_tzid(zone_name, first_date=first_date, last_date=last_date)
-
-
 def _new_calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -283,7 +287,8 @@ def feed_header(name: str, events: list[FeedEvent], *, first_date: date, last_da
     """The feed's calendar without its events: properties and a VTIMEZONE per zone the events use."""
     calendar = _new_calendar()
     zones = [event.zone for event in events if event.zone and not event.all_day]
-    calendar.add("x-wr-calname", name)
+    # An X- property is not escaped unless typed as TEXT: a line break in a name broke the feed.
+    calendar["X-WR-CALNAME"] = vText(writable(name))
     calendar.add("x-wr-timezone", zone_name or (Counter(zones).most_common(1)[0][0] if zones else "UTC"))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     # An X- property is text unless told otherwise; Outlook wants a real duration here.

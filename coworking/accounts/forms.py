@@ -2,11 +2,11 @@
 service functions, so every problem shows beside its field at once."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from coworking.accounts import services
+from coworking.forms import PageForm
 
 PASSWORD_HINT = f"At least {services.MIN_PASSWORD_LENGTH} characters."
 
@@ -57,37 +57,37 @@ def _new_password_fields(label: str = "Password"):
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
     submit = SubmitField("Log in")
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PageForm):
     name = _name_field()
     email = _email_field()
     password, confirm = _new_password_fields()
     submit = SubmitField("Sign up")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PageForm):
     # No format check: every submission gets the same answer, so there is nothing to reveal.
     email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)])
     submit = SubmitField("Email me a link")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     password, confirm = _new_password_fields("New password")
     submit = SubmitField("Set new password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     name = _name_field()
     email = _email_field()
     submit = SubmitField("Save profile")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )
@@ -95,7 +95,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(PageForm):
     name = StringField(
         "Token name",
         validators=[DataRequired("Give the token a name."), Length(max=80)],

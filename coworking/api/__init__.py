@@ -20,6 +20,7 @@ def register_api(app: Flask) -> None:
     from coworking.api.auth import register_token_auth
     from coworking.api.billing_blueprint import blp as billing_blp
     from coworking.api.bookings_blueprint import blp as bookings_blp
+    from coworking.api.document_rules import document_rules_across_fields
     from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
     from coworking.api.ledger import blp as ledger_blp
@@ -37,5 +38,6 @@ def register_api(app: Flask) -> None:
     for blueprint in (core_blp, bookings_blp, feeds_blp, memberships_blp, billing_blp, ledger_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
+    document_rules_across_fields(api.spec)
     register_token_auth(app)
     register_json_body_check(app)

@@ -13,7 +13,7 @@ from coworking.api.membership_schemas import (
     PlanSummarySchema,
     money,
 )
-from coworking.api.schemas import MoneySchema, TrimmedString
+from coworking.api.schemas import JsonBoolean, MoneySchema, TrimmedString
 from coworking.memberships.models import RESOURCES
 from coworking.types import MAX_INTEGER
 
@@ -37,7 +37,7 @@ class ConsumptionSchema(Schema):
 class AllowanceSchema(Schema):
     resource = fields.Str(metadata={"enum": list(RESOURCES)})
     unit = fields.Str(metadata={"enum": sorted(UNITS.values())})
-    unlimited = fields.Bool(metadata={"description": "No ledger: used counts what the plan covered; balance is null"})
+    unlimited = JsonBoolean(metadata={"description": "No ledger: used counts what the plan covered; balance is null"})
     granted = fields.Int(metadata={"description": "The month's grant, prorated by active days"})
     adjusted = fields.Int(metadata={"description": "Managers' adjustments"})
     used = fields.Int()
@@ -106,7 +106,7 @@ class BillableItemSchema(Schema):
     vat_rate_bp = fields.Int(metadata={"description": "Basis points: 2000 is 20%"})
     source_key = fields.Str(metadata={"example": "membership:41:2026-11",
                                       "description": "Stable: an invoice line bills each key once"})
-    funded_by_community_fund = fields.Bool(metadata={"description": "A concession the community fund pays for"})
+    funded_by_community_fund = JsonBoolean(metadata={"description": "A concession the community fund pays for"})
 
 
 class BillableItemsSchema(Schema):

@@ -13,6 +13,7 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coworking.api.schemas import (
+    JsonBoolean,
     MoneySchema,
     PageQuerySchema,
     PageSchema,
@@ -20,7 +21,7 @@ from coworking.api.schemas import (
     whole_number,
 )
 from coworking.bookings.models import BookingPurpose, BookingStatus
-from coworking.bookings.recurrence import FREQUENCIES, Recurrence
+from coworking.bookings.recurrence import FREQUENCIES, MAX_OCCURRENCES, Recurrence
 from coworking.dates import EARLIEST_DAY, EARLIEST_INSTANT, LATEST_DAY, LATEST_INSTANT, OUT_OF_RANGE
 from coworking.hubs.models import SpaceKind
 from coworking.timezones import utc_to_local
@@ -30,6 +31,8 @@ from coworking.types import MAX_INTEGER
 EARLIEST = EARLIEST_INSTANT
 LATEST = LATEST_INSTANT
 INSTANT_EXAMPLE = "2026-03-02T09:00:00+00:00"
+END_EXAMPLE = "2026-03-02T10:00:00+00:00"
+YEARS = "Years 1900 to 9000."
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NOTE_LENGTH = 500
 
@@ -54,7 +57,9 @@ class Instant(fields.AwareDateTime):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("example", INSTANT_EXAMPLE)
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("example", INSTANT_EXAMPLE)
+        metadata["description"] = " ".join(filter(None, (metadata.get("description"), YEARS)))
         super().__init__(format="iso", **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
@@ -70,7 +75,9 @@ class CalendarDate(fields.Date):
     """A YYYY-MM-DD date in the hub's calendar."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("example", "2026-03-02")
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("example", "2026-03-02")
+        metadata["description"] = " ".join(filter(None, (metadata.get("description"), YEARS)))
         super().__init__(validate=validate.Range(min=EARLIEST_DAY, max=LATEST_DAY, error=OUT_OF_RANGE), **kwargs)
 
 
@@ -199,6 +206,15 @@ class BookingListQuerySchema(PageQuerySchema):
     status = fields.Str(validate=validate.OneOf([status.value for status in BookingStatus]))
 
 
+# Request examples for the document: valid requests, as a client would send them.
+BOOKING_EXAMPLE = {"space_id": 1, "starts_at": INSTANT_EXAMPLE, "ends_at": END_EXAMPLE, "note": "Client meeting"}
+MOVE_EXAMPLE = {"starts_at": "2026-03-02T10:00:00+00:00", "ends_at": "2026-03-02T11:30:00+00:00"}
+SERIES_EXAMPLE = {
+    "space_id": 1, "start_date": "2026-03-02", "start_time": "09:00", "end_time": "17:00",
+    "freq": "weekly", "weekdays": [0, 2], "count": 4,
+}
+
+
 class BookingCreateSchema(Schema):
     """Either ``space_id``, or ``hub`` with ``kind: "desk"`` for any free desk."""
 
@@ -206,13 +222,13 @@ class BookingCreateSchema(Schema):
     hub = fields.Str(metadata={"description": "With kind: a hub's slug, to book whichever desk is free"})
     kind = fields.Str(validate=validate.OneOf(["desk"]), metadata={"description": "With hub: always \"desk\""})
     starts_at = Instant(required=True)
-    ends_at = Instant(required=True)
+    ends_at = Instant(required=True, metadata={"example": END_EXAMPLE, "description": "After starts_at."})
     note = TrimmedString(load_default="", validate=validate.Length(max=NOTE_LENGTH))
     member_email = fields.Str(
         validate=validate.Length(max=254),
         metadata={"description": "The hub's managers and staff: book for this member"},
     )
-    override_rules = fields.Bool(
+    override_rules = JsonBoolean(
         load_default=False,
         metadata={
             "description": "The hub's managers and staff: book despite the hub's rules (recorded on the "
@@ -240,9 +256,9 @@ class BookingChangesSchema(Schema):
     """Move a booking: send what changes."""
 
     starts_at = Instant()
-    ends_at = Instant()
+    ends_at = Instant(metadata={"example": END_EXAMPLE, "description": "After starts_at."})
     space_id = record_id(metadata={"description": "Another space of the same hub"})
-    override_rules = fields.Bool(load_default=False, metadata={"description": "The hub's managers and staff only"})
+    override_rules = JsonBoolean(load_default=False, metadata={"description": "The hub's managers and staff only"})
 
     @validates_schema
     def changes_something(self, data: dict, **kwargs) -> None:
@@ -271,7 +287,7 @@ class IntervalSchema(Schema):
 
 
 class BusySlotSchema(IntervalSchema):
-    busy = fields.Bool(metadata={"enum": [True]})
+    busy = JsonBoolean(metadata={"enum": [True]})
 
 
 BUSY_SLOT_DOC = {
@@ -317,24 +333,25 @@ class SeriesCreateSchema(Schema):
     space_id = record_id(required=True)
     start_date = CalendarDate(required=True, metadata={"description": "The first day the series may fall on"})
     start_time = fields.Time(format="%H:%M", required=True, metadata=WALL_CLOCK)
-    end_time = fields.Time(format="%H:%M", required=True, metadata=WALL_CLOCK)
+    end_time = fields.Time(format="%H:%M", required=True, metadata={**WALL_CLOCK, "example": "17:00", "description": WALL_CLOCK["description"] + ", after start_time"})
     freq = fields.Str(required=True, validate=validate.OneOf(list(FREQUENCIES)))
-    interval = whole_number(load_default=1, metadata={"description": "Every n days, weeks or months (1-12)"})
+    interval = whole_number(minimum=1, maximum=12, load_default=1, metadata={"description": "Every n days, weeks or months (1-12)"})
     weekdays = fields.List(
-        whole_number(), metadata={"description": "Weekly: the weekdays, 0 = Monday … 6 = Sunday"}
+        # The range is stated, and checked by the recurrence, which names "weekdays" as a whole.
+        whole_number(metadata={"minimum": 0, "maximum": 6}), metadata={"description": "Weekly: the weekdays, 0 = Monday … 6 = Sunday"}
     )
-    nth = whole_number(metadata={"description": "Monthly: 1-4, or -1 for the last"})
-    weekday = whole_number(metadata={"description": "Monthly: 0 = Monday … 6 = Sunday"})
+    nth = fields.Integer(strict=True, validate=validate.OneOf([1, 2, 3, 4, -1]), metadata={"description": "Monthly: 1-4, or -1 for the last"})
+    weekday = whole_number(minimum=0, maximum=6, metadata={"description": "Monthly: 0 = Monday … 6 = Sunday"})
     until = CalendarDate(metadata={"description": "The last day (inclusive); or send count"})
-    count = whole_number(metadata={"description": "How many bookings; or send until"})
-    preview = fields.Bool(load_default=False, metadata={"description": "Only say which dates are free; store nothing"})
-    skip_conflicts = fields.Bool(
+    count = whole_number(minimum=1, maximum=MAX_OCCURRENCES, metadata={"description": f"How many bookings (1-{MAX_OCCURRENCES}); or send until"})
+    preview = JsonBoolean(load_default=False, metadata={"description": "Only say which dates are free; store nothing"})
+    skip_conflicts = JsonBoolean(
         load_default=False, metadata={"description": "Book the free dates and leave out the others (else: none)"}
     )
     member_email = fields.Str(
         validate=validate.Length(max=254), metadata={"description": "The hub's managers and staff: book for this member"}
     )
-    override_rules = fields.Bool(load_default=False, metadata={"description": "The hub's managers and staff only"})
+    override_rules = JsonBoolean(load_default=False, metadata={"description": "The hub's managers and staff only"})
 
     @validates_schema
     def ends_after_it_starts(self, data: dict, **kwargs) -> None:
@@ -346,7 +363,7 @@ class OccurrenceSchema(Schema):
     date = fields.Date()
     starts_at = fields.AwareDateTime(allow_none=True, metadata={"description": LOCAL + "; null when that time does not exist that day"})
     ends_at = fields.AwareDateTime(allow_none=True, metadata={"description": LOCAL})
-    free = fields.Bool()
+    free = JsonBoolean()
     problems = fields.List(fields.Str(), metadata={"description": "Why the date cannot be booked; empty when free"})
 
 

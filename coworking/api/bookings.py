@@ -15,6 +15,8 @@ from coworking.accounts.models import User
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import one_write
 from coworking.api.booking_schemas import (
+    BOOKING_EXAMPLE,
+    MOVE_EXAMPLE,
     BookingChangesSchema,
     BookingCreateSchema,
     BookingListQuerySchema,
@@ -117,7 +119,7 @@ class Bookings(MethodView):
                 bookings = [booking for booking in bookings if booking.status == query["status"]]
         return page_of(bookings, query["page"], query["per_page"])
 
-    @blp.arguments(BookingCreateSchema)
+    @blp.arguments(BookingCreateSchema, example=BOOKING_EXAMPLE)
     @blp.response(201, BookingSchema, headers={"Location": {"description": "The booking's URL", "schema": {"type": "string"}}})
     @blp.documents_errors(*WRITE_ERRORS)
     @blp.doc(parameters=[HEADER_DOC])
@@ -172,7 +174,7 @@ class BookingResource(MethodView):
         """One booking: your own, or any of a hub you work at (anyone else: 404)"""
         return visible_booking(booking_id, current_api_user())
 
-    @blp.arguments(BookingChangesSchema)
+    @blp.arguments(BookingChangesSchema, example=MOVE_EXAMPLE)
     @blp.response(200, BookingSchema)
     @blp.documents_errors(*WRITE_ERRORS)
     def patch(self, changes: dict, booking_id: int):

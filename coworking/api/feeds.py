@@ -84,7 +84,8 @@ class ResetFeeds(MethodView):
     def post(self):
         """Reset your calendar feed links: every old one stops working at once
 
-        Send an empty JSON object (`{}`). The answer holds your new links.
+        No body is needed (an empty JSON object, `{}`, is accepted too). The answer holds your
+        new links.
         """
         user = current_api_user()
         with unit_of_work():

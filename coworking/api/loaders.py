@@ -60,9 +60,11 @@ def hub_named(slug: str) -> Hub:
 
 
 def space_named(space_id: int, field: str = "space_id") -> Space:
-    """The space the body names (in ``field``), of any hub, or 422."""
+    """The space the body names (in ``field``), of any hub, or 422. An inactive space is hidden
+    from those who do not work at its hub (its page is a 404 to them): for them it does not
+    exist, and its name is not told."""
     space = db.session.get(Space, space_id)
-    if space is None:
+    if space is None or not (space.active or current_api_user().works_at(space.hub)):
         raise ApiError(422, NO_SUCH_SPACE, {field: NO_SUCH_SPACE})
     return space
 

@@ -14,7 +14,15 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coworking.api.booking_schemas import CalendarDate, PersonSchema, record_id
-from coworking.api.schemas import MoneySchema, PageQuerySchema, PageSchema, TrimmedString, whole_number
+from coworking.api.schemas import (
+    AmountSchema,
+    JsonBoolean,
+    MoneySchema,
+    PageQuerySchema,
+    PageSchema,
+    TrimmedString,
+    whole_number,
+)
 from coworking.memberships.errors import MembershipError
 from coworking.memberships.lifecycle import cancellation_end_date, timeline_of
 from coworking.memberships.models import ApplicationStatus
@@ -105,13 +113,13 @@ class PlanSchema(Schema):
     desk_days_per_month = fields.Int(allow_none=True, metadata={"description": "null: unlimited"})
     room_hours_per_month = fields.Int(allow_none=True, metadata={"description": "null: unlimited"})
     covered_space_kinds = fields.List(fields.Str())
-    network_access = fields.Bool(metadata={"description": "Also admits to the network's other hubs"})
+    network_access = JsonBoolean(metadata={"description": "Also admits to the network's other hubs"})
     carry_over_months = fields.Int(metadata={"description": "How long unused allowance lasts beyond its month"})
-    public = fields.Bool(metadata={"description": "false: offered by the hub's managers only"})
+    public = JsonBoolean(metadata={"description": "false: offered by the hub's managers only"})
     notice_period_days = fields.Int()
-    pauses_allowed = fields.Bool()
+    pauses_allowed = JsonBoolean()
     max_pause_months = fields.Int()
-    archived = fields.Bool(attribute="is_archived", metadata={"description": "No longer offered; members on it keep it"})
+    archived = JsonBoolean(attribute="is_archived", metadata={"description": "No longer offered; members on it keep it"})
 
 
 class PlanPageSchema(PageSchema):
@@ -200,7 +208,7 @@ class ConcessionSchema(Schema):
     reason = fields.Str()
     description = fields.Function(lambda c: c.describe(), metadata={"type": "string"})
     review_on = fields.Date(allow_none=True)
-    funded_by_community_fund = fields.Bool()
+    funded_by_community_fund = JsonBoolean()
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
 
@@ -287,7 +295,7 @@ class MembershipListQuerySchema(PageQuerySchema):
 
 class PlanChangeRequestSchema(Schema):
     plan_id = record_id(required=True, metadata={"description": "One of the hub's plans still offered"})
-    at_once = fields.Bool(load_default=False, metadata={"description": "From today, prorated; else from next month"})
+    at_once = JsonBoolean(load_default=False, metadata={"description": "From today, prorated; else from next month"})
     effective_on = CalendarDate(metadata={"description": "Another date, today or later (instead of at_once)"})
     reason = text(REASON_LENGTH)
 
@@ -308,10 +316,10 @@ class ConcessionRequestSchema(Schema):
         validate=validate.Range(min=0, max=100, error="A concession is between 0 and 100%."),
         metadata={"description": "Off the fee, 0 to 100, two decimals at most; or fixed_price"},
     )
-    fixed_price = fields.Nested(MoneySchema, metadata={"description": "The monthly fee before VAT; or percent"})
+    fixed_price = fields.Nested(AmountSchema, metadata={"description": "The monthly fee before VAT; or percent"})
     reason = TrimmedString(required=True, validate=validate.Length(max=200), metadata={"example": "bursary"})
     review_on = CalendarDate(metadata={"description": "When the hub means to look at it again"})
-    funded_by_community_fund = fields.Bool(load_default=False)
+    funded_by_community_fund = JsonBoolean(load_default=False)
     starts_on = CalendarDate(metadata={"description": "Default: today (or the membership's start)"})
     ends_on = CalendarDate()
 

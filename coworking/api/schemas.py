@@ -11,6 +11,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 
 from coworking.hubs.models import SpaceKind
 from coworking.hubs.roles import Role
+from coworking.hubs.services import MAX_CAPACITY, MAX_PAYMENT_TERMS_DAYS
 from coworking.types import MAX_INTEGER
 
 # The largest value an INTEGER column holds on PostgreSQL: beyond it the database would refuse.
@@ -29,9 +30,20 @@ class TrimmedString(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
-def whole_number(**kwargs) -> fields.Integer:
-    """An integer that refuses "12" and 12.5, and values the database cannot hold."""
-    return fields.Integer(strict=True, validate=validate.Range(max=MAX_INTEGER), **kwargs)
+class JsonBoolean(fields.Boolean):
+    """``true`` or ``false`` as JSON writes them: ``1``, ``0.0`` and ``"yes"`` are not booleans.
+    (Query strings keep ``fields.Boolean``: there every value is text.)"""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def whole_number(*, minimum: int | None = None, maximum: int = MAX_INTEGER, **kwargs) -> fields.Integer:
+    """An integer that refuses "12" and 12.5, and values the database cannot hold; ``minimum`` and
+    ``maximum`` are the limits the services enforce, so the OpenAPI document states them."""
+    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=maximum), **kwargs)
 
 
 # --- errors and paging ----------------------------------------------------------------------
@@ -55,7 +67,8 @@ class ErrorSchema(Schema):
 
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "From 1"})
+    # At most what an INTEGER holds: the offset it makes must fit the database's integers (a 500 on SQLite).
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_INTEGER), metadata={"description": "From 1"})
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
@@ -77,7 +90,7 @@ class UserSchema(Schema):
     id = fields.Int(dump_only=True)
     email = fields.Email(dump_only=True)
     name = fields.Str(dump_only=True)
-    is_admin = fields.Bool(dump_only=True)
+    is_admin = JsonBoolean(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
     roles = fields.List(fields.Nested(HubRoleSchema), dump_only=True, metadata={"description": "Roles in hubs"})
 
@@ -89,7 +102,7 @@ LOCAL_TIME = {"description": "Hub-local time, HH:MM; null on a closed day", "exa
 
 class OpeningHoursSchema(Schema):
     weekday = fields.Int(metadata={"description": "0 = Monday … 6 = Sunday"})
-    closed = fields.Bool()
+    closed = JsonBoolean()
     opens_at = fields.Time(format="%H:%M", allow_none=True, metadata=LOCAL_TIME)
     closes_at = fields.Time(format="%H:%M", allow_none=True, metadata=LOCAL_TIME)
 
@@ -134,7 +147,7 @@ class HubChangesSchema(Schema):
     timezone = fields.Str(metadata={"description": "IANA time zone, such as Europe/London"})
     currency = fields.Str(metadata={"description": "ISO 4217 code, such as GBP"})
     vat_number = TrimmedString(allow_none=True, validate=validate.Length(max=32), metadata={"description": "Blank or null: none"})
-    payment_terms_days = whole_number()
+    payment_terms_days = whole_number(minimum=0, maximum=MAX_PAYMENT_TERMS_DAYS, metadata={"description": "Days, 0 to 365"})
 
     @post_load
     def blank_vat_number_means_none(self, data: dict, **kwargs) -> dict:
@@ -152,11 +165,19 @@ class MoneySchema(Schema):
     )
 
 
+class AmountSchema(MoneySchema):
+    """An amount someone sends (a rate, a price): 0 or more."""
+
+    # The minimum is stated, and checked by the services, which name the field itself
+    # ("hourly_rate", "fixed_price") as clients already read it.
+    amount_minor = whole_number(required=True, metadata={"minimum": 0, "description": "Integer minor units, 0 or more: 1250 is £12.50"})
+
+
 class MoneyField(fields.Nested):
-    """Dumps ``<name>_minor`` with the hub's currency; loads ``{"amount_minor": ...}``."""
+    """Dumps ``<name>_minor`` with the hub's currency; loads ``{"amount_minor": ...}`` (0 or more)."""
 
     def __init__(self, **kwargs):
-        super().__init__(MoneySchema, **kwargs)
+        super().__init__(AmountSchema, **kwargs)
 
     def get_value(self, obj, attr, accessor=None, default=None):
         return {"amount_minor": getattr(obj, f"{attr}_minor"), "currency": obj.hub.currency}
@@ -171,7 +192,7 @@ class SpaceSchema(Schema):
     hourly_rate = MoneyField(dump_only=True)
     daily_rate = MoneyField(dump_only=True)
     amenities = fields.List(fields.Str(), dump_only=True)
-    active = fields.Bool(dump_only=True)
+    active = JsonBoolean(dump_only=True)
 
 
 class SpacePageSchema(PageSchema):
@@ -189,13 +210,13 @@ class SpaceChangesSchema(Schema):
 
     kind = fields.Str(validate=validate.OneOf([kind.value for kind in SpaceKind]))
     name = TrimmedString(validate=[not_blank, validate.Length(max=120)])
-    capacity = whole_number()
+    capacity = whole_number(minimum=1, maximum=MAX_CAPACITY, metadata={"description": f"People, 1 to {MAX_CAPACITY}"})
     hourly_rate = MoneyField()
     daily_rate = MoneyField()
     amenities = fields.List(
         TrimmedString(validate=[not_blank, validate.Length(max=60)]), validate=validate.Length(max=30)
     )
-    active = fields.Bool()
+    active = JsonBoolean()
 
 
 class SpaceCreateSchema(SpaceChangesSchema):

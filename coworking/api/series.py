@@ -13,6 +13,7 @@ from coworking.accounts.models import User
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import one_write, refusals_answered
 from coworking.api.booking_schemas import (
+    SERIES_EXAMPLE,
     CancelledSchema,
     OccurrenceSchema,
     ReasonSchema,
@@ -53,7 +54,7 @@ def occurrences_body(occurrences: list[Occurrence], zone_name: str) -> list[dict
 
 @blp.route("/booking-series", endpoint="booking_series")
 class BookingSeriesCollection(MethodView):
-    @blp.arguments(SeriesCreateSchema)
+    @blp.arguments(SeriesCreateSchema, example=SERIES_EXAMPLE)
     @blp.response(201, SeriesBookedSchema, headers={"Location": {"description": "The series' URL", "schema": {"type": "string"}}})
     @blp.alt_response(200, schema=SeriesPreviewSchema, description="The preview (`preview: true`): nothing is stored", success=True)
     @blp.documents_errors(*WRITE_ERRORS)

@@ -3,11 +3,9 @@
 services' to say, beside the same field."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -19,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from coworking.billing.models import PaymentMethod
 from coworking.billing.settings import DATE_FORMATS
+from coworking.forms import DateField, PageForm
 from coworking.hubs.forms import strip
 from coworking.memberships.forms.fields import MoneyField, PercentField
 
@@ -44,17 +43,17 @@ def filled(message: str):
     return check
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     """A button that changes something: only its CSRF token."""
 
 
-class RunForm(FlaskForm):
+class RunForm(PageForm):
     period = StringField("Period (year and month)", validators=[DataRequired(message="Enter a month such as 2026-11.")],
                          filters=[strip])
     submit = SubmitField("Start the run")
 
 
-class LineForm(FlaskForm):
+class LineForm(PageForm):
     """A draft's line; ``currency`` is set by the view (MoneyField reads it)."""
 
     description = StringField("Description", validators=[DataRequired(message="Describe what is billed."),
@@ -72,7 +71,7 @@ class LineForm(FlaskForm):
         self.currency = currency
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(PageForm):
     amount = MoneyField("Amount received")
     method = SelectField("How it was paid", choices=list(METHOD_LABELS.items()),
                          default=PaymentMethod.BANK_TRANSFER.value)
@@ -87,7 +86,7 @@ class PaymentForm(FlaskForm):
         self.currency = currency
 
 
-class CreditForm(FlaskForm):
+class CreditForm(PageForm):
     """Credit the whole invoice, or the amounts typed beside its lines (fields ``line_<id>``,
     added by ``credit_form_for``)."""
 
@@ -116,7 +115,7 @@ def credit_form_for(invoice, *args, **kwargs) -> CreditForm:
     return form
 
 
-class InvoiceFilterForm(FlaskForm):
+class InvoiceFilterForm(PageForm):
     """The invoices list's filters: a GET form, so no CSRF token."""
 
     class Meta:
@@ -129,7 +128,7 @@ class InvoiceFilterForm(FlaskForm):
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
 
-class ExportForm(FlaskForm):
+class ExportForm(PageForm):
     class Meta:
         csrf = False
 
@@ -138,7 +137,7 @@ class ExportForm(FlaskForm):
     ends_on = DateField("To", validators=[filled("Enter the last day.")])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(PageForm):
     statement_date_column = StringField("Date column", validators=[Length(max=60)], filters=[strip])
     statement_amount_column = StringField("Amount column", validators=[Length(max=60)], filters=[strip])
     statement_reference_column = StringField("Reference column(s)", validators=[Length(max=60)], filters=[strip],
@@ -154,12 +153,12 @@ class SettingsForm(FlaskForm):
     submit = SubmitField("Save the settings")
 
 
-class StatementForm(FlaskForm):
+class StatementForm(PageForm):
     file = FileField("Bank statement (CSV)", validators=[FileRequired(message="Choose the statement's CSV file.")])
     submit = SubmitField("Upload and match")
 
 
-class MatchForm(FlaskForm):
+class MatchForm(PageForm):
     """Confirm a statement line, against its suggested invoice or the number typed."""
 
     invoice_number = StringField("Invoice number", validators=[Length(max=40)], filters=[strip])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coworking.bookings.recurrence import ORDINALS, WEEKDAY_NAMES
-from coworking.forms import DateField
+from coworking.forms import DateField, PageForm
 from coworking.hubs.forms import TIME_FORMATS, strip
 from coworking.hubs.models import Space
 
@@ -106,7 +105,7 @@ class OnceOnly:
     once = HiddenField()
 
 
-class DeskBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
+class DeskBookingForm(OnceOnly, OnBehalfFields, PageForm):
     day = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     space = SpaceSelectField("Desk", validators=[InputRequired(message="Choose a desk.")])
     period = SelectField("Period", choices=list(PERIOD_LABELS.items()), default="full")
@@ -121,7 +120,7 @@ class DeskBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
         ]
 
 
-class RoomBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
+class RoomBookingForm(OnceOnly, OnBehalfFields, PageForm):
     day = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     space = SpaceSelectField("Room", validators=[InputRequired(message="Choose a room.")])
     starts = TimeSelectField("Start", validators=[InputRequired(message="Choose a start time.")])
@@ -129,7 +128,7 @@ class RoomBookingForm(OnceOnly, OnBehalfFields, FlaskForm):
     submit = SubmitField("Book room")
 
 
-class SeriesForm(OnceOnly, OnBehalfFields, FlaskForm):
+class SeriesForm(OnceOnly, OnBehalfFields, PageForm):
     space = SpaceSelectField("Space", validators=[InputRequired(message="Choose a space.")])
     starts_on = DateField("First date", validators=[InputRequired(message="Choose the first date.")])
     starts = TimeSelectField("Start", validators=[InputRequired(message="Choose a start time.")])
@@ -164,7 +163,7 @@ class SeriesForm(OnceOnly, OnBehalfFields, FlaskForm):
     confirm = SubmitField("Book the free dates")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PageForm):
     scope = RadioField(
         "Cancel",
         choices=[("one", "This booking only"), ("following", "This and the following ones"), ("series", "The whole series")],
@@ -177,7 +176,7 @@ class CancelForm(FlaskForm):
     submit = SubmitField("Cancel booking")
 
 
-class BlockForm(FlaskForm):
+class BlockForm(PageForm):
     space = SpaceSelectField("Space", validators=[InputRequired(message="Choose a space.")])
     starts_on = DateField("From date", validators=[InputRequired(message="Choose the first date.")])
     starts = TimeField("From time", format=TIME_FORMATS, validators=[InputRequired(message="Choose a time.")])
@@ -189,7 +188,7 @@ class BlockForm(FlaskForm):
     submit = SubmitField("Block space")
 
 
-class GridForm(FlaskForm):
+class GridForm(PageForm):
     """The grid's date picker and kind filter: a GET form, so no CSRF token."""
 
     class Meta:
@@ -199,14 +198,14 @@ class GridForm(FlaskForm):
     kind = SelectField("Kind of space", choices=KIND_CHOICES, default="")
 
 
-class DayForm(FlaskForm):
+class DayForm(PageForm):
     class Meta:
         csrf = False
 
     date = DateField("Date", validators=[Optional()])
 
 
-class BookingFilterForm(FlaskForm):
+class BookingFilterForm(PageForm):
     """The manager's booking list filters: a GET form, so no CSRF token."""
 
     class Meta:
@@ -225,7 +224,7 @@ class BookingFilterForm(FlaskForm):
             return None
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(PageForm):
     """The hub's booking rules; a blank box means "use the default" (or, for a space, the hub's)."""
 
     slot_minutes = IntegerField("Slot grid (minutes)", validators=[Optional()])

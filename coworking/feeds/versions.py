@@ -19,7 +19,7 @@ from coworking.feeds.definitions import Feed, FeedWindow
 from coworking.feeds.models import FeedStamp
 
 # Part of every ETag: bump it when the body's shape changes, so cached bodies are rebuilt.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 # The stamp of what every feed shows beside its rows: names of spaces, hubs and people, settings.
 CATALOGUE = ("catalogue", 0)
 

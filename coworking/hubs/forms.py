@@ -1,7 +1,6 @@
 """Forms for the hub screens. They parse what was typed; the rules live in hubs/services.py."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
-from coworking.forms import DateField
+from coworking.forms import DateField, PageForm
 from coworking.hubs.models import WEEKDAYS, Hub, Space, SpaceKind
 from coworking.hubs.roles import Role
 from coworking.hubs.services import DayHours
@@ -36,7 +35,7 @@ def strip(value):
 
 # --- hubs -----------------------------------------------------------------------------------
 
-class HubDetailsForm(FlaskForm):
+class HubDetailsForm(PageForm):
     """What a hub manager edits: everything but the slug, which stays fixed once links exist."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)], filters=[strip])
@@ -108,7 +107,7 @@ class DayHoursForm(Form):
     closed = BooleanField("Closed all day")
 
 
-class OpeningHoursForm(FlaskForm):
+class OpeningHoursForm(PageForm):
     """All seven weekdays in one form, so a week is saved whole or not at all."""
 
     monday = FormField(DayHoursForm, label="Monday")
@@ -152,7 +151,7 @@ class OpeningHoursForm(FlaskForm):
 
 # --- closures -------------------------------------------------------------------------------
 
-class ClosureForm(FlaskForm):
+class ClosureForm(PageForm):
     starts_on = DateField("First day closed", validators=[InputRequired(message="Enter the first day.")])
     ends_on = DateField("Last day closed", validators=[InputRequired(message="Enter the last day.")])
     reason = StringField("Reason", validators=[DataRequired(message="Say why the hub is closed."), Length(max=200)], filters=[strip])
@@ -173,7 +172,7 @@ def parse_amenities(text: str | None) -> list[str]:
     return list(seen.values())
 
 
-class SpaceForm(FlaskForm):
+class SpaceForm(PageForm):
     """A space; rates are typed as money ('12.50') in the hub's currency and stored in minor units."""
 
     kind = SelectField(
@@ -243,13 +242,13 @@ class SpaceForm(FlaskForm):
 
 # --- roles ----------------------------------------------------------------------------------
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(PageForm):
     email = EmailField("Email of their account", validators=[DataRequired(message="Enter their email."), Length(max=254)], filters=[strip])
     role = SelectField("Role", choices=[(Role.MANAGER.value, "Manager"), (Role.STAFF.value, "Staff")])
     submit = SubmitField("Give role")
 
 
-class TeamForm(FlaskForm):
+class TeamForm(PageForm):
     """Add someone to the hub's team; the roles offered depend on who is adding (see roles.py)."""
 
     email = EmailField("Email of their account", validators=[DataRequired(message="Enter their email."), Length(max=254)], filters=[strip])

@@ -16,6 +16,7 @@ from coworking.events import closure_added
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, OpeningHours, Space, SpaceKind
 from coworking.money import is_currency, normalise_currency
+from coworking.text import single_line_problem
 from coworking.timezones import is_timezone
 from coworking.types import MAX_INTEGER
 
@@ -82,6 +83,13 @@ def check_hub_fields(*, slug: str, timezone: str, currency: str, payment_terms_d
         raise HubError(f"Payment terms are at most {MAX_PAYMENT_TERMS_DAYS} days.", "payment_terms_days")
 
 
+def check_name(name: str | None) -> None:
+    """A hub's or space's name is one line (it heads calendars, mail subjects and CSV files)."""
+    problem = single_line_problem(name or "")
+    if problem:
+        raise HubError(problem, "name")
+
+
 def create_hub(
     slug: str,
     name: str,
@@ -97,6 +105,7 @@ def create_hub(
 ) -> Hub:
     """A new hub, open 08:00–18:00 on weekdays and closed at weekends until edited."""
     currency = normalise_currency(currency)
+    check_name(name)
     check_hub_fields(slug=slug, timezone=timezone, currency=currency, payment_terms_days=payment_terms_days)
     hub = Hub(
         slug=slug,
@@ -124,6 +133,8 @@ def create_hub(
 
 def update_hub(hub: Hub, **values) -> Hub:
     """Change a hub's details; the same checks as creation, and nothing changes if one fails."""
+    if "name" in values:
+        check_name(values["name"])
     if "currency" in values:
         values["currency"] = normalise_currency(values["currency"])
     merged = {
@@ -223,6 +234,7 @@ def check_space_fields(hub: Hub, *, kind: str, name: str, capacity: int, hourly_
         raise HubError("Choose desk, room or office.", "kind")
     if not (name or "").strip():
         raise HubError("Give the space a name.", "name")
+    check_name(name)
     clash = db.session.scalar(
         sa.select(Space).where(Space.hub_id == hub.id, Space.name == name.strip())
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, FieldList, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
+from coworking.forms import DateField, PageForm
 from coworking.money import MoneyError, parse_money
 
 KIND_CHOICES = [("building", "The building"), ("community_grants", "Community grants"),
@@ -40,7 +40,7 @@ class AmountField(StringField):
             raise StopValidation(str(error)) from error
 
 
-class CurrencyForm(FlaskForm):
+class CurrencyForm(PageForm):
     def __init__(self, *args, currency: str = "GBP", **kwargs):
         self.currency = currency
         super().__init__(*args, **kwargs)
@@ -58,7 +58,7 @@ class SimpleEntryForm(CurrencyForm):
     submit = SubmitField("Record it")
 
 
-class LineForm(FlaskForm):
+class LineForm(PageForm):
     class Meta:
         csrf = False
 
@@ -96,13 +96,13 @@ class ReinvestForm(CurrencyForm):
     submit = SubmitField("Record the reinvestment")
 
 
-class ClosePeriodForm(FlaskForm):
+class ClosePeriodForm(PageForm):
     kind = RadioField("Close", choices=[("month", "A month"), ("year", "A year")], default="month")
     period = StringField("Which", filters=[_strip], validators=[InputRequired("Enter a month (2026-10) or a year (2026).")])
     submit = SubmitField("Close the books for it")
 
 
-class AccountForm(FlaskForm):
+class AccountForm(PageForm):
     code = StringField("Code", filters=[_strip], validators=[InputRequired("Enter a code of 3 to 6 digits.")])
     name = StringField("Name", filters=[_strip], validators=[InputRequired("Name the account."), Length(max=120)])
     type = SelectField("Type", choices=[("expense", "Cost"), ("income", "Income"), ("asset", "Asset"),
@@ -110,12 +110,12 @@ class AccountForm(FlaskForm):
     submit = SubmitField("Add the account")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(PageForm):
     impact_public = BooleanField("Publish our transparency page")
     impact_intro = TextAreaField("Introduction on the page", filters=[_strip], validators=[Length(max=2000)])
     submit = SubmitField("Save")
 
 
-class ReverseForm(FlaskForm):
+class ReverseForm(PageForm):
     entry_date = DateField("Date of the reversal", validators=[InputRequired("Enter the date.")], default=date.today)
     submit = SubmitField("Reverse this entry")

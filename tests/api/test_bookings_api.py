@@ -192,7 +192,6 @@ def rule_breaking(room, monday, setting):
         "beyond the booking window": (room_booking(room, far), "You can book at most 90 days ahead."),
         "outside opening hours": (room_booking(room, monday, "07:00", "08:00"), "is open 08:00–18:00"),
         "on a closure": (room_booking(room, monday), "is closed on"),
-        "on an inactive space": (room_booking(room, monday), "Meeting Room is not available for booking."),
         "off the slot grid": (room_booking(room, monday, "09:05", "10:05"), "15-minute grid"),
     }[setting]
 
@@ -201,16 +200,16 @@ def rule_breaking(room, monday, setting):
     "setting",
     (
         "end before start", "zero length", "in the past", "beyond the booking window",
-        "outside opening hours", "on a closure", "on an inactive space", "off the slot grid",
+        "outside opening hours", "on a closure", "off the slot grid",
     ),
 )
+# An inactive space is hidden from members (tests/api/test_fuzz_findings.py): only those who work
+# at the hub are told it is not available.
 def test_a_booking_breaking_a_rule_is_a_422_naming_it_and_nothing_is_stored(client, hub, room, member, monday, setting):
     from coworking.hubs.services import add_closure
 
     if setting == "on a closure":
         add_closure(hub, monday, monday, "Boiler repair")
-    if setting == "on an inactive space":
-        room.active = False
     db.session.commit()
     body, sentence = rule_breaking(room, monday, setting)
 

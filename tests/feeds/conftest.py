@@ -2,7 +2,12 @@
 to each kind of feed, and helpers that parse a feed back and expand it with a second library."""
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +21,10 @@ from coworking.feeds.tokens import get_or_create_token, raw_token
 from coworking.timezones import combine_local
 from coworking.types import utcnow
 from tests.bookings.conftest import *  # noqa: F403  (hub "here", room, desks, member, book ...)
+from tests.conftest import ROOT
+
+# Prints the UTC instants of every event of .ics files as ical.js reads them (see the script).
+ICAL_INSTANTS = ROOT / "tests" / "ical_instants.mjs"
 
 
 # The people fixture's, by name (tests ask for them with request.getfixturevalue(who)).
@@ -113,3 +122,41 @@ def clock_changes(zone_name: str, first: date, last: date) -> list[date]:
 
 def today_utc() -> date:
     return utcnow().date()
+
+
+def iso(instant: datetime) -> str:
+    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ical_js_unavailable() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed: the ical.js tests need it (apt-get install nodejs)"
+    if not (ROOT / "node_modules" / "ical.js" / "package.json").exists():
+        return "ical.js is not installed: run `npm ci` at the repository's root"
+    return None
+
+
+@pytest.fixture
+def ical_js(tmp_path):
+    """ical_js(*bodies): {(file index, uid, start, end)} as ical.js reads each calendar, in UTC."""
+    reason = ical_js_unavailable()
+    if reason:
+        if os.environ.get("CI") == "1" or os.environ.get("REQUIRE_NODE") == "1":
+            pytest.fail(f"{reason} (CI=1 or REQUIRE_NODE=1 makes it required)")
+        pytest.skip(reason)
+
+    def read(*bodies: bytes) -> set[tuple[int, str, str, str]]:
+        paths = []
+        for index, body in enumerate(bodies):
+            paths.append(tmp_path / f"{index}.ics")
+            paths[-1].write_bytes(body)
+        # A zone unlike any hub's for the process: a time read as floating would show.
+        result = subprocess.run(
+            ["node", str(ICAL_INSTANTS), *map(str, paths)], capture_output=True, text=True, check=False, timeout=60,
+            cwd=ROOT, env={**os.environ, "TZ": "America/Denver"},
+        )
+        assert result.returncode == 0, result.stderr
+        lines = [json.loads(line) for line in result.stdout.splitlines()]
+        return {(int(Path(line["file"]).stem), line["uid"], line["start"], line["end"]) for line in lines}
+
+    return read

@@ -70,10 +70,20 @@ def test_feeds_need_an_api_token(client, method, path):
     assert response.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_a_reset_without_json_is_refused_and_changes_nothing(client, member, make_token):
+def test_a_reset_needs_no_body(client, member, make_token):
     headers = bearer(make_token(member))
     url = client.get("/api/v1/me/feeds", headers=headers).get_json()["member"]["url"]
-    assert client.post("/api/v1/me/feeds/reset", headers=headers).status_code == 415
+    response = client.post("/api/v1/me/feeds/reset", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["member"]["url"] != url
+    assert client.get(path_of(url)).status_code == 404
+
+
+def test_a_reset_with_a_body_that_is_not_json_is_refused_and_changes_nothing(client, member, make_token):
+    headers = bearer(make_token(member))
+    url = client.get("/api/v1/me/feeds", headers=headers).get_json()["member"]["url"]
+    response = client.post("/api/v1/me/feeds/reset", headers=headers, data="reset=yes", content_type="text/plain")
+    assert response.status_code == 415
     assert client.get(path_of(url)).status_code == 200
 
 

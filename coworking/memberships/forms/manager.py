@@ -2,11 +2,10 @@
 enrolling a member directly, and the filters of the memberships list."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from coworking.forms import DateField
+from coworking.forms import DateField, PageForm
 from coworking.hubs.forms import strip
 from coworking.memberships.forms.fields import IdSelectField
 from coworking.memberships.queries import MembershipFilters, MembershipState
@@ -14,7 +13,7 @@ from coworking.memberships.queries import MembershipFilters, MembershipState
 MESSAGE_LENGTH = 2000
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PageForm):
     """Shown beside DeclineForm on one page: each has its own prefix, so their ids differ."""
 
     starts_on = DateField("The membership starts on", validators=[InputRequired(message="Choose the first day.")])
@@ -26,7 +25,7 @@ class ApproveForm(FlaskForm):
         super().__init__(*args, prefix="approve", **kwargs)
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(PageForm):
     message = TextAreaField("Message to the member (sent to them)", validators=[Length(max=MESSAGE_LENGTH)], filters=[strip])
     submit = SubmitField("Decline")
 
@@ -34,7 +33,7 @@ class DeclineForm(FlaskForm):
         super().__init__(*args, prefix="decline", **kwargs)
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(PageForm):
     """A manager puts a member on a plan (a private one too) without an application."""
 
     member_email = EmailField("Member's email", validators=[DataRequired(message="Enter the member's email."), Length(max=254)],
@@ -50,7 +49,7 @@ STATE_CHOICES = [("", "Any state")] + [(state.value, state.value.capitalize()) f
 CONCESSION_CHOICES = [("", "With or without"), ("yes", "With a concession"), ("no", "Without a concession")]
 
 
-class MembershipFilterForm(FlaskForm):
+class MembershipFilterForm(PageForm):
     """The memberships list's filters: a GET form, so no CSRF token."""
 
     class Meta:

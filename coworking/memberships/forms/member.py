@@ -2,10 +2,10 @@
 was typed; whether it is allowed is for the services (applications.py, lifecycle.py) to say."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
+from coworking.forms import PageForm
 from coworking.hubs.forms import strip
 from coworking.memberships.applications import MAX_MESSAGE_LENGTH
 from coworking.memberships.periods import Period
@@ -34,14 +34,14 @@ class PlanChoiceField(SelectField):
         self.choices = [(offer.plan.id, offer.label) for offer in offers]
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(PageForm):
     plan = PlanChoiceField("Plan", validators=[InputRequired(message="Choose a plan.")])
     message = TextAreaField("A message to the hub's managers (optional)", filters=[strip],
                             validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)])
     submit = SubmitField("Apply")
 
 
-class ChangePlanForm(FlaskForm):
+class ChangePlanForm(PageForm):
     plan = PlanChoiceField("New plan", validators=[InputRequired(message="Choose a plan.")])
     at_once = RadioField("From when", default=NEXT_PERIOD, validate_choice=False,
                          validators=[AnyOf([NEXT_PERIOD, AT_ONCE], message="Choose when the new plan starts.")])
@@ -58,7 +58,7 @@ class ChangePlanForm(FlaskForm):
         return self.at_once.data == AT_ONCE
 
 
-class PauseForm(FlaskForm):
+class PauseForm(PageForm):
     first_period = SelectField("From", validate_choice=False, validators=[InputRequired(message="Choose the first month.")])
     months = IntegerField("For how many months", validators=[InputRequired(message="Give a number of months, such as 1.")])
     reason = TextAreaField("Why (optional)", filters=[strip], validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)])
@@ -69,7 +69,7 @@ class PauseForm(FlaskForm):
         self.first_period.choices = [(period.key, period.label()) for period in coming]
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PageForm):
     # The end date the page showed: if it has moved since (past midnight), the member confirms again.
     ends_on = HiddenField()
     reason = TextAreaField("Why are you leaving? (optional)", filters=[strip],

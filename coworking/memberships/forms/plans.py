@@ -6,12 +6,11 @@ a refusal ("A price cannot be negative", field ``price_minor``) shows beside ``p
 """
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from coworking.bookings.forms import MultiCheckboxField
-from coworking.forms import DateField
+from coworking.forms import DateField, PageForm
 from coworking.hubs.forms import strip
 from coworking.hubs.models import SpaceKind
 from coworking.memberships.forms.fields import IdSelectField, MoneyField, PercentField, percent_text
@@ -22,7 +21,7 @@ SPACE_KIND_CHOICES = [(SpaceKind.DESK.value, "Desks"), (SpaceKind.ROOM.value, "M
                       (SpaceKind.OFFICE.value, "Offices")]
 
 
-class PlanTermsForm(FlaskForm):
+class PlanTermsForm(PageForm):
     """A plan's terms, as edited; its price changes from a date (PriceForm)."""
 
     SERVICE_FIELDS = {"vat_rate_bp": "vat_rate"}
@@ -98,7 +97,7 @@ class NewPlanForm(PlanTermsForm):
         return {**super().terms(), "monthly_price_minor": self.monthly_price.minor}
 
 
-class PriceForm(FlaskForm):
+class PriceForm(PageForm):
     """A plan's new monthly price and the day it applies from."""
 
     SERVICE_FIELDS = {"price_minor": "price"}
@@ -114,7 +113,7 @@ class PriceForm(FlaskForm):
 
 # --- passes ---------------------------------------------------------------------------------
 
-class PassProductForm(FlaskForm):
+class PassProductForm(PageForm):
     SERVICE_FIELDS = {"price_minor": "price", "vat_rate_bp": "vat_rate"}
 
     name = StringField("Name", validators=[DataRequired(message="Give the pass a name."), Length(max=120)], filters=[strip])
@@ -139,7 +138,7 @@ class PassProductForm(FlaskForm):
         return {"desk_days": 1, "valid_days": 1, "price": money_input_value(0, currency), "vat_rate": "0", "public": True}
 
 
-class SellPassForm(FlaskForm):
+class SellPassForm(PageForm):
     """A pass sold to a member, named by the email of their account."""
 
     product = IdSelectField("Pass", validators=[InputRequired(message="Choose a pass.")])
@@ -152,7 +151,7 @@ class SellPassForm(FlaskForm):
 
 # --- organisations --------------------------------------------------------------------------
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PageForm):
     name = StringField("Name", validators=[DataRequired(message="Give the organisation's name."), Length(max=160)], filters=[strip])
     billing_email = EmailField("Billing email", validators=[DataRequired(message="Enter the email invoices go to."), Length(max=254)],
                                filters=[strip])

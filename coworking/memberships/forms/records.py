@@ -2,7 +2,6 @@
 end a concession, adjust the allowance, choose who is billed, and write a note."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from coworking.forms import DateField, MonthField
+from coworking.forms import DateField, MonthField, PageForm
 from coworking.hubs.forms import strip
 from coworking.memberships.forms.fields import IdSelectField, MoneyField, PercentField
 from coworking.memberships.history import MAX_NOTE_LENGTH
@@ -28,7 +27,7 @@ def reason_field(label: str = "Why (kept in the history)") -> StringField:
     return StringField(label, validators=[Length(max=REASON_LENGTH)], filters=[strip])
 
 
-class ChangePlanForm(FlaskForm):
+class ChangePlanForm(PageForm):
     NEXT_PERIOD, AT_ONCE, ON_DATE = "next_period", "at_once", "on_date"
 
     plan = IdSelectField("New plan", validators=[InputRequired(message="Choose a plan.")])
@@ -54,20 +53,20 @@ class ChangePlanForm(FlaskForm):
         }
 
 
-class PauseForm(FlaskForm):
+class PauseForm(PageForm):
     first_period = MonthField("First month of the pause", validators=[InputRequired(message=MONTH_MESSAGE)])
     months = IntegerField("For (whole months)", validators=[InputRequired(message="Enter a number of months, such as 1.")])
     reason = reason_field()
     submit = SubmitField("Pause")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PageForm):
     ends_on = DateField("Another last day (blank: the date above)", validators=[Optional()])
     reason = reason_field()
     submit = SubmitField("Cancel the membership")
 
 
-class ConcessionForm(FlaskForm):
+class ConcessionForm(PageForm):
     SERVICE_FIELDS = {"percent_bp": "percent", "fixed_price_minor": "fixed_price"}
     PERCENT, FIXED = "percent", "fixed"
 
@@ -108,7 +107,7 @@ class ConcessionForm(FlaskForm):
         }
 
 
-class EndConcessionForm(FlaskForm):
+class EndConcessionForm(PageForm):
     ends_on = DateField("Last day of the concession", validators=[InputRequired(message="Choose the last day.")])
     reason = reason_field()
     submit = SubmitField("End the concession")
@@ -117,7 +116,7 @@ class EndConcessionForm(FlaskForm):
 RESOURCE_CHOICES = [(DESK_DAYS, "Desk days"), (ROOM_MINUTES, "Room time (minutes)")]
 
 
-class AdjustAllowanceForm(FlaskForm):
+class AdjustAllowanceForm(PageForm):
     period = MonthField("Month", validators=[InputRequired(message=MONTH_MESSAGE)])
     resource = SelectField("Allowance", choices=RESOURCE_CHOICES)
     quantity = IntegerField("Add (a negative number takes back unused allowance)",
@@ -127,12 +126,12 @@ class AdjustAllowanceForm(FlaskForm):
     submit = SubmitField("Adjust allowance")
 
 
-class BillingForm(FlaskForm):
+class BillingForm(PageForm):
     organisation = IdSelectField("Billed to")
     reason = reason_field()
     submit = SubmitField("Save")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PageForm):
     text = TextAreaField("Note", validators=[DataRequired(message="Write the note."), Length(max=MAX_NOTE_LENGTH)], filters=[strip])
     submit = SubmitField("Add note")
