@@ -20,6 +20,7 @@ def register_api(app: Flask) -> None:
     from coworking.api.feeds import blp as feeds_blp
     from coworking.api.json_body import register_json_body_check
     from coworking.api.memberships_blueprint import blp as memberships_blp
+    from coworking.api.revalidation import install as install_revalidation
     from coworking.api.schemas import ErrorSchema
     from coworking.api.views import blp as core_blp
 
@@ -34,4 +35,5 @@ def register_api(app: Flask) -> None:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     register_token_auth(app)
+    install_revalidation(app)  # after token auth: its hook runs once the caller is known
     register_json_body_check(app)

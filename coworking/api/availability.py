@@ -61,7 +61,7 @@ class Availability(MethodView):
         Other members' bookings show only as `{starts_at, ends_at, busy: true}`; your own, and every
         booking for the hub's managers and staff, in full.
         """
-        hub, user = load_hub(slug), current_api_user()
+        hub, user = load_hub(slug, with_hours=True), current_api_user()
         hub_day = availability(hub, query["date"], kind=query.get("kind"))
         if user.works_at(hub):
             attach_people([booking for space_day in hub_day.spaces for booking in space_day.bookings])

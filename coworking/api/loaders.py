@@ -32,9 +32,9 @@ NO_SUCH_ORGANISATION = "This hub has no organisation with this id."
 
 # --- hubs and spaces ------------------------------------------------------------------------
 
-def load_hub(slug: str) -> Hub:
-    """The hub the URL names, or 404."""
-    hub = get_hub_by_slug(slug)
+def load_hub(slug: str, *, with_hours: bool = False) -> Hub:
+    """The hub the URL names (``with_hours``: with its opening hours, in the same statement), or 404."""
+    hub = get_hub_by_slug(slug, with_hours=with_hours)
     if hub is None:
         raise ApiError(404, NO_SUCH_HUB)
     return hub

@@ -11,10 +11,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from coworking.bookings.models import Booking
-from coworking.bookings.opening import day_opening
+from coworking.bookings.opening import DayOpening
 from coworking.bookings.queries import overlapping
 from coworking.extensions import db
-from coworking.hubs.models import Hub, Space
+from coworking.hubs.models import Closure, Hub, Space
 from coworking.timezones import local_day_bounds
 
 
@@ -36,7 +36,8 @@ class HubDay:
 
 
 def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
-    """Each active space's confirmed bookings and free intervals on a local day, in two queries."""
+    """Each active space's confirmed bookings and free intervals on a local day, in three queries
+    (spaces, bookings, the day's closure), and one more for the hub's hours unless loaded."""
     query = sa.select(Space).where(Space.hub_id == hub.id, Space.active.is_(True))
     if kind:
         query = query.where(Space.kind == kind)
@@ -47,7 +48,7 @@ def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
         for booking in overlapping(query.with_only_columns(Space.id), day_start, day_end):
             if booking.space_id in by_space:  # else its space became active a moment ago
                 by_space[booking.space_id].append(booking)
-    opening = day_opening(hub, day)
+    opening = DayOpening(hub, day, hub.hours_on(day.weekday()), closure_on(hub, day))
     opens_at, closes_at = opening.window()
     return HubDay(
         hub=hub,
@@ -60,6 +61,12 @@ def availability(hub: Hub, day: date, *, kind: str | None = None) -> HubDay:
             for space in spaces
         ],
     )
+
+
+def closure_on(hub: Hub, day: date) -> Closure | None:
+    """The closure covering the day (as ``Hub.closure_on``), read alone: a hub's closures pile up."""
+    query = sa.select(Closure).where(Closure.hub_id == hub.id, Closure.starts_on <= day, Closure.ends_on >= day)
+    return db.session.scalars(query.order_by(Closure.starts_on, Closure.id).limit(1)).first()
 
 
 def free_intervals(opens_at, closes_at, bookings: list[Booking]) -> list[tuple[datetime, datetime]]:

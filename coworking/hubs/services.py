@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coworking.errors import DomainError
 from coworking.extensions import db
@@ -48,8 +48,12 @@ class DayHours:
     closed: bool = False
 
 
-def get_hub_by_slug(slug: str) -> Hub | None:
-    return db.session.scalar(sa.select(Hub).where(Hub.slug == slug))
+def get_hub_by_slug(slug: str, *, with_hours: bool = False) -> Hub | None:
+    """The hub, or None; ``with_hours`` loads its opening hours in the same statement."""
+    query = sa.select(Hub).where(Hub.slug == slug)
+    if with_hours:
+        query = query.options(joinedload(Hub.opening_hours))
+    return db.session.scalars(query).unique().first()
 
 
 def hubs_query(*, with_hours: bool = False) -> sa.Select:
