@@ -24,6 +24,7 @@ from coworking.api.booking_schemas import (
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp
 from coworking.api.loaders import hub_named, load_hub, reloaded, space_named, visible_booking
+from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.bookings.models import Booking
 from coworking.bookings.operations import (
     book_any_desk,
@@ -61,7 +62,8 @@ def check_range(starts_from, ends_before) -> None:
 @blp.route("/bookings", endpoint="bookings")
 class Bookings(MethodView):
     @blp.arguments(BookingListQuerySchema, location="query")
-    @blp.response(200, BookingPageSchema)
+    @blp.response(200, BookingPageSchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 403, 404)
     def get(self, query: dict):
         """Your bookings, by start time; with `hub`, all of that hub's bookings (its managers and staff)
@@ -119,7 +121,8 @@ def book(values: dict, user: User) -> Booking:
 
 @blp.route("/bookings/<int:booking_id>", endpoint="booking")
 class BookingResource(MethodView):
-    @blp.response(200, BookingSchema)
+    @blp.response(200, BookingSchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 404)
     def get(self, booking_id: int):
         """One booking: your own, or any of a hub you work at (anyone else: 404)"""

@@ -55,6 +55,13 @@ CACHE_CONTROL = "private, no-cache"
 # their headers arrive as HTTP_* keys).
 ETAG_KEY = "coworking.api_etag"
 CACHE_EXTENSION = "coworking_api_answers"
+# How the OpenAPI document describes it, on each polled read's 200 and its 304.
+VALIDATORS_DOC = {
+    "ETag": {"description": "Send it back in If-None-Match: 304 while the answer is unchanged",
+             "schema": {"type": "string"}},
+    "Cache-Control": {"description": "private, no-cache", "schema": {"type": "string"}},
+}
+NOT_MODIFIED_DOC = "Not modified: your copy (If-None-Match) is current. No body."
 
 
 # --- the one statement behind each ETag -----------------------------------------------------

@@ -116,8 +116,10 @@ def _in_range(query, starts_from, ends_before, hub) -> sa.Select:
     if ends_before is not None:
         query = query.where(_bound(Booking.starts_at, ends_before, operator.lt))
     # A member's bookings span hubs: their hubs in one query, not one lazy load per hub.
+    # Members without their hub roles (a statement more, which no list of bookings needs).
     query = query.options(
-        selectinload(Booking.member), selectinload(Booking.series), defaultload(Booking.space).selectinload(Space.hub)
+        selectinload(Booking.member).lazyload(User.roles), selectinload(Booking.series),
+        defaultload(Booking.space).selectinload(Space.hub),
     )
     return query.order_by(Booking.starts_at, Booking.id)
 
@@ -126,7 +128,8 @@ def attach_people(bookings: list[Booking], *relations: str) -> None:
     """Load the members (or bookers: ``"booked_by"``) of many bookings in one query, not one each."""
     relations = relations or ("member",)
     ids = {getattr(b, f"{name}_id") for b in bookings for name in relations} - {None}
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    query = sa.select(User).where(User.id.in_(ids)).options(lazyload(User.roles))
+    people = {u.id: u for u in db.session.scalars(query)} if ids else {}
     for booking in bookings:
         for name in relations:
             set_committed_value(booking, name, people.get(getattr(booking, f"{name}_id")))
