@@ -1,4 +1,5 @@
-"""Revalidation of the reads clients poll: a hub's availability, one booking, a list of bookings.
+"""Revalidation of the reads clients poll: a hub's availability and spaces, one booking, a list
+of bookings.
 
 Each answer's ETag comes from the feed stamps (``coworking.feeds.versions``: the database bumps
 them in the same transaction as any change to bookings, closures, opening hours, spaces, hubs
@@ -100,6 +101,11 @@ def _availability_statement() -> sa.Select:
     )
 
 
+def _spaces_statement() -> sa.Select:
+    """As availability's: a hub's spaces move its stamp (added) or the catalogue's (changed)."""
+    return _availability_statement()
+
+
 def _booking_statement() -> sa.Select:
     """Columns: ..., role at the booking's hub, its hub id, its member, its space's and the catalogue's stamps."""
     space_stamp, on_space = _stamp("space", Booking.space_id)
@@ -137,17 +143,20 @@ class Polled:
 
     def parameters(self, path_arguments: dict, query: dict) -> dict | None:
         """The statement's bound values for this URL; None when no 200 could come of it."""
-        if self.endpoint == "bookings_api.availability":
+        if self.endpoint in ("bookings_api.availability", "api.hub_spaces"):
             return {"slug": path_arguments["slug"]}
         if self.endpoint == "bookings_api.booking":
             booking_id = int(path_arguments["booking_id"])
             return {"booking_id": booking_id} if 0 < booking_id <= MAX_INTEGER else None
         return {"slug": query.get("hub") or None}
 
-    def may_see(self, row: tuple, hub_asked: bool) -> bool:
-        """Would the view answer 200? (Availability: anyone; a booking: its member or someone
-        working at its hub; a hub's bookings: someone working there.)"""
+    def may_see(self, row: tuple, hub_asked: bool, query: dict) -> bool:
+        """Would the view answer 200? (Availability and active spaces: anyone; inactive spaces
+        too: the hub's managers; a booking: its member or someone working at its hub; a hub's
+        bookings: someone working there.)"""
         _, user_id, is_admin, role, hub_id, owner_id = row[:6]
+        if self.endpoint == "api.hub_spaces" and "include_inactive" in query:
+            return bool(is_admin or role == "manager")
         if self.endpoint == "bookings_api.booking":
             return bool(is_admin or role or owner_id == user_id)
         if self.endpoint == "bookings_api.bookings" and hub_asked:
@@ -158,17 +167,19 @@ class Polled:
 POLLED = (
     Polled("bookings_api.availability", re.compile(r"/api/v1/hubs/(?P<slug>[^/]+)/availability"),
            _availability_statement()),
+    Polled("api.hub_spaces", re.compile(r"/api/v1/hubs/(?P<slug>[^/]+)/spaces"), _spaces_statement()),
     Polled("bookings_api.booking", re.compile(r"/api/v1/bookings/(?P<booking_id>[0-9]+)"), _booking_statement()),
     Polled("bookings_api.bookings", re.compile(r"/api/v1/bookings"), _bookings_statement()),
 )
 POLLED_BY_ENDPOINT = {polled.endpoint: polled for polled in POLLED}
 
 
-def etag_of(polled: Polled, row: tuple | None, token_hash: str, parameters: dict, query_string: str) -> str | None:
+def etag_of(polled: Polled, row: tuple | None, token_hash: str, parameters: dict, query_string: str,
+            query: dict) -> str | None:
     """The answer's ETag from its statement's row, or None when the view must answer. The token
     is part of it: a database emptied and filled again (ids reused, no stamps yet) never meets
     an old ETag, nor an old cached answer."""
-    if row is None or not polled.may_see(row, bool(parameters.get("slug"))):
+    if row is None or not polled.may_see(row, bool(parameters.get("slug")), query):
         return None
     _, user_id, is_admin, role = row[:4]
     parts = [FORMAT_VERSION, polled.endpoint, repr(sorted(parameters.items())), query_string, token_hash,
@@ -221,7 +232,8 @@ def _current_etag(polled: Polled) -> str | None:
         return None
     token_hash = hash_secret(raw)
     row = db.session.execute(polled.statement, {"token_hash": token_hash, **parameters}).first()
-    return etag_of(polled, row and tuple(row), token_hash, parameters, request.environ.get("QUERY_STRING", ""))
+    return etag_of(polled, row and tuple(row), token_hash, parameters, request.environ.get("QUERY_STRING", ""),
+                   request.args)
 
 
 def add_validators(response: Response) -> Response:
@@ -303,12 +315,13 @@ class ApiRevalidation:
             return None
         polled, path_arguments = found
         query_string = environ.get("QUERY_STRING", "")
-        parameters = polled.parameters(path_arguments, _query(query_string))
+        query = _query(query_string)
+        parameters = polled.parameters(path_arguments, query)
         if parameters is None:
             return None
         token_hash = hash_secret(raw)
         row = self._read(polled).first(token_hash=token_hash, **parameters)
-        etag = etag_of(polled, row, token_hash, parameters, query_string)
+        etag = etag_of(polled, row, token_hash, parameters, query_string, query)
         if etag is None:
             return None
         environ[ETAG_KEY] = etag

@@ -12,6 +12,7 @@ from flask.views import MethodView
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import ApiBlueprint, one_write
 from coworking.api.loaders import load_hub, load_space, managers_only, require_manager
+from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.api.schemas import (
     HubChangesSchema,
     HubPageSchema,
@@ -100,7 +101,8 @@ class HubResource(MethodView):
 @blp.route("/hubs/<slug>/spaces", endpoint="hub_spaces")
 class HubSpaces(MethodView):
     @blp.arguments(SpaceQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, SpacePageSchema)
+    @blp.response(200, SpacePageSchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 403, 404)
     def get(self, slug: str, page: int, per_page: int, include_inactive: bool):
         """A hub's spaces, by kind and name: active ones, or all of them for its managers"""

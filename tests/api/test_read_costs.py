@@ -104,7 +104,7 @@ READS = {
     "/api/v1/me": ("member", 1),
     "/api/v1/hubs": ("member", 4),
     "/api/v1/hubs/leeds-central": ("member", 3),
-    "/api/v1/hubs/leeds-central/spaces": ("member", 4),
+    "/api/v1/hubs/leeds-central/spaces": ("member", 5),
     "/api/v1/hubs/leeds-central/spaces/{room}": ("member", 3),
     "/api/v1/hubs/leeds-central/availability?date={monday}": ("member", 6),
     "/api/v1/hubs/leeds-central/availability?date={monday}&kind=room": ("staff", 7),

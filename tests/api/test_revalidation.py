@@ -70,7 +70,7 @@ def revalidate(client, url: str, token: str, etag: str):
 # --- the 304 --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", (AVAILABILITY + "?date={monday}", "/api/v1/bookings/{booking}", "/api/v1/bookings",
-                                  "/api/v1/bookings?from={monday}&to={monday}"))
+                                  "/api/v1/bookings?from={monday}&to={monday}", "/api/v1/hubs/leeds-central/spaces"))
 def test_a_current_copy_gets_a_304_with_its_etag_and_no_body(client, room, member, token, book, monday, path):
     booking = book(room, member)
     url = path.format(monday=monday.isoformat(), booking=booking.id)
@@ -266,6 +266,23 @@ def test_a_hubs_list_gets_a_new_etag_when_anyone_books_there(client, ctx, make_t
     _book_for_someone_else(ctx)
 
     assert revalidate(client, url, manager_token, before).status_code == 200
+
+
+@pytest.mark.parametrize("change", (_add_space, _rename_space, _deactivate_space, _rename_hub),
+                         ids=lambda change: change.__name__.strip("_"))
+def test_a_hubs_spaces_get_a_new_etag_when_they_change(client, ctx, token, change):
+    url = "/api/v1/hubs/leeds-central/spaces"
+    before = etag_of(client, url, token)
+
+    change(ctx)
+    db.session.commit()
+
+    assert revalidate(client, url, token, before).status_code == 200
+    assert etag_of(client, url, token) != before
+
+
+def test_inactive_spaces_are_refused_to_a_member_whatever_the_etag(client, ctx, token):
+    assert revalidate(client, "/api/v1/hubs/leeds-central/spaces?include_inactive=true", token, "*").status_code == 403
 
 
 # --- the kept answer ------------------------------------------------------------------------
