@@ -101,6 +101,8 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict:
         "RESET_RATE_LIMIT": environ.get("RESET_RATE_LIMIT", "5 per minute"),
         # Per calendar link (not per client): calendar apps poll every few minutes at most.
         "FEED_RATE_LIMIT": environ.get("FEED_RATE_LIMIT", "60 per minute"),
+        # Bytes of polled API answers (availability, bookings) each process keeps by ETag; 0: none.
+        "API_ANSWER_CACHE_BYTES": int(environ.get("API_ANSWER_CACHE_BYTES", str(16 * 1024 * 1024))),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         # How many proxies (nginx...) stand in front: their X-Forwarded-* headers are then trusted.
         "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0")),

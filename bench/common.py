@@ -446,12 +446,13 @@ class Bench:
     def api_token(self, email: str) -> str:
         return self.flask("tokens", "create", "--email", email, "--name", "benchmark").strip()
 
-    def server(self, app_spec: str):
-        return gunicorn_server(app_spec, env=self.env, settings=self.settings, log_dir=self.workdir)
+    def server(self, app_spec: str, **env: str):
+        return gunicorn_server(app_spec, env={**self.env, **env}, settings=self.settings, log_dir=self.workdir)
 
-    def app_server(self):
-        """The real app, exactly as production starts it (``gunicorn wsgi:app``)."""
-        return self.server("wsgi:app")
+    def app_server(self, **env: str):
+        """The real app, exactly as production starts it (``gunicorn wsgi:app``); ``env`` adds
+        settings (``API_ANSWER_CACHE_BYTES="0"``: every polled answer built, none kept)."""
+        return self.server("wsgi:app", **env)
 
     def _load(self, name: str, server: Server, path: str, headers: dict[str, str] | None) -> Measurement:
         """One timed wrk run, with the server's CPU time per request."""

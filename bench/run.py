@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (  # noqa: E402
     api_availability,
+    api_bookings_list,
     api_spaces,
     availability,
     billable_items,
@@ -48,6 +49,7 @@ BENCHMARKS = {
     "availability": availability.run,
     "booking_create": booking_create.run,
     "api_availability": api_availability.run,
+    "api_bookings_list": api_bookings_list.run,
     "feeds": feeds.run,
     "billable_items": billable_items.run,
     "ledger_books": ledger_books.run,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coworking.accounts.models import ApiToken, AuthSession, PasswordReset, User
@@ -198,14 +199,26 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken | None:
     return token
 
 
+# A token's last use is written at most this often: a busy integration should not turn every
+# GET into a write (the API's revalidation layer leaves a poll to Flask when a write is due).
+API_TOKEN_USE_RECORDED_EVERY = timedelta(minutes=1)
+
+
 def user_for_api_token(raw: str, now: datetime | None = None) -> User | None:
-    """The owner of a live token, noting when it was last used."""
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(raw or "")))
-    if token is None or token.is_revoked or not token.user.active:
+    """The owner of a live token, with their hub roles, from one statement; notes when it was
+    last used (at most once every ``API_TOKEN_USE_RECORDED_EVERY``)."""
+    query = (
+        sa.select(ApiToken)
+        .join(ApiToken.user)
+        .outerjoin(User.roles)
+        .options(contains_eager(ApiToken.user).contains_eager(User.roles))
+        .where(ApiToken.token_hash == hash_secret(raw or ""), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    )
+    token = db.session.scalars(query).unique().first()
+    if token is None:
         return None
     now = now or utcnow()
-    # Write at most once a minute: a busy integration should not turn every GET into a write.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+    if token.last_used_at is None or now - token.last_used_at > API_TOKEN_USE_RECORDED_EVERY:
         token.last_used_at = now
     return token.user
 

@@ -25,6 +25,7 @@ def register_api(app: Flask) -> None:
     from coworking.api.json_body import register_json_body_check
     from coworking.api.ledger import blp as ledger_blp
     from coworking.api.memberships_blueprint import blp as memberships_blp
+    from coworking.api.revalidation import install as install_revalidation
     from coworking.api.schemas import ErrorSchema
     from coworking.api.views import blp as core_blp
 
@@ -40,4 +41,5 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     document_rules_across_fields(api.spec)
     register_token_auth(app)
+    install_revalidation(app)  # after token auth: its hook runs once the caller is known
     register_json_body_check(app)

@@ -13,6 +13,7 @@ from coworking.api.auth import current_api_user
 from coworking.api.booking_schemas import AvailabilityQuerySchema, AvailabilitySchema, BusySlot
 from coworking.api.bookings_blueprint import blp, local_or_none
 from coworking.api.loaders import load_hub
+from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.bookings.availability import HubDay, availability
 from coworking.bookings.models import Booking
 from coworking.bookings.queries import attach_people
@@ -53,7 +54,8 @@ def availability_body(hub_day: HubDay, user: User) -> dict:
 @blp.route("/hubs/<slug>/availability", endpoint="availability")
 class Availability(MethodView):
     @blp.arguments(AvailabilityQuerySchema, location="query")
-    @blp.response(200, AvailabilitySchema)
+    @blp.response(200, AvailabilitySchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 404)
     def get(self, query: dict, slug: str):
         """A hub's active spaces on one local day: their bookings and free intervals within opening hours
@@ -61,7 +63,7 @@ class Availability(MethodView):
         Other members' bookings show only as `{starts_at, ends_at, busy: true}`; your own, and every
         booking for the hub's managers and staff, in full.
         """
-        hub, user = load_hub(slug), current_api_user()
+        hub, user = load_hub(slug, with_hours=True), current_api_user()
         hub_day = availability(hub, query["date"], kind=query.get("kind"))
         if user.works_at(hub):
             attach_people([booking for space_day in hub_day.spaces for booking in space_day.bookings])

@@ -6,7 +6,7 @@ they answer). A booking the caller may not see is a 404, never a 403.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import url_for
 from flask.views import MethodView
@@ -28,7 +28,7 @@ from coworking.api.booking_schemas import (
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp
 from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.loaders import hub_named, load_hub, reloaded, space_named, visible_booking
-from coworking.api.paging import page_of
+from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.bookings.models import Booking
 from coworking.bookings.operations import (
     book_any_desk,
@@ -37,9 +37,10 @@ from coworking.bookings.operations import (
     member_to_book_for,
     move_booking,
 )
-from coworking.bookings.queries import list_hub_bookings, list_member_bookings
+from coworking.bookings.queries import hub_bookings_query, member_bookings_query
 from coworking.errors import ApiError
 from coworking.hubs.models import Space
+from coworking.paging import page_of_query
 from coworking.timezones import local_day_bounds
 
 # --- a range of dates or instants -----------------------------------------------------------
@@ -50,33 +51,6 @@ def as_instant(bound: date | datetime | None, zone_name: str, *, end: bool = Fal
     if isinstance(bound, datetime) or bound is None:
         return bound
     return local_day_bounds(bound, zone_name)[1 if end else 0]
-
-
-def roughly(bound: date | datetime | None, days: int) -> datetime | None:
-    """A UTC instant at least as wide as ``bound`` in any zone (zones are within a day of UTC)."""
-    if isinstance(bound, datetime) or bound is None:
-        return bound
-    return datetime.combine(bound, datetime.min.time(), tzinfo=timezone.utc) + timedelta(days=days)
-
-
-def own_bookings(user: User, starts_from, ends_before) -> list[Booking]:
-    """The user's bookings in range, a date meaning that day in each booking's own hub."""
-    candidates = list_member_bookings(user, roughly(starts_from, -1), roughly(ends_before, 2))
-    return [
-        booking
-        for booking in candidates
-        if in_range(
-            booking,
-            as_instant(starts_from, booking.hub.timezone),
-            as_instant(ends_before, booking.hub.timezone, end=True),
-        )
-    ]
-
-
-def in_range(booking: Booking, starts_from: datetime | None, ends_before: datetime | None) -> bool:
-    return (starts_from is None or booking.ends_at > starts_from) and (
-        ends_before is None or booking.starts_at < ends_before
-    )
 
 
 def check_range(starts_from, ends_before) -> None:
@@ -92,7 +66,8 @@ def check_range(starts_from, ends_before) -> None:
 @blp.route("/bookings", endpoint="bookings")
 class Bookings(MethodView):
     @blp.arguments(BookingListQuerySchema, location="query")
-    @blp.response(200, BookingPageSchema)
+    @blp.response(200, BookingPageSchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 403, 404)
     def get(self, query: dict):
         """Your bookings, by start time; with `hub`, all of that hub's bookings (its managers and staff)
@@ -107,17 +82,15 @@ class Bookings(MethodView):
             hub = load_hub(query["hub"])
             if not user.works_at(hub):
                 raise ApiError(403, "Only the hub's managers and staff may list its bookings.")
-            bookings = list_hub_bookings(
+            listed = hub_bookings_query(
                 hub,
                 as_instant(starts_from, hub.timezone),
                 as_instant(ends_before, hub.timezone, end=True),
                 status=query.get("status"),
             )
         else:
-            bookings = own_bookings(user, starts_from, ends_before)
-            if query.get("status"):
-                bookings = [booking for booking in bookings if booking.status == query["status"]]
-        return page_of(bookings, query["page"], query["per_page"])
+            listed = member_bookings_query(user, starts_from, ends_before, status=query.get("status"))
+        return page_of_query(listed, query["page"], query["per_page"])
 
     @blp.arguments(BookingCreateSchema, example=BOOKING_EXAMPLE)
     @blp.response(201, BookingSchema, headers={"Location": {"description": "The booking's URL", "schema": {"type": "string"}}})
@@ -168,7 +141,8 @@ def book(values: dict, user: User) -> Booking:
 
 @blp.route("/bookings/<int:booking_id>", endpoint="booking")
 class BookingResource(MethodView):
-    @blp.response(200, BookingSchema)
+    @blp.response(200, BookingSchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 404)
     def get(self, booking_id: int):
         """One booking: your own, or any of a hub you work at (anyone else: 404)"""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import selectinload
 
 from coworking.accounts.models import User
@@ -35,11 +36,14 @@ NO_SUCH_INVOICE = "There is no invoice with this id."
 
 # --- hubs and spaces ------------------------------------------------------------------------
 
-def load_hub(slug: str) -> Hub:
-    """The hub the URL names, or 404."""
-    hub = get_hub_by_slug(slug)
+def load_hub(slug: str, *, with_hours: bool = False) -> Hub:
+    """The hub the URL names (``with_hours``: with its opening hours, in the same statement), or 404."""
+    hub = get_hub_by_slug(slug, with_hours=with_hours)
     if hub is None:
         raise ApiError(404, NO_SUCH_HUB)
+    # The session holds loaded objects weakly: kept for the request, the hub is still there when
+    # its spaces and bookings are serialised after the view returns, not loaded once more.
+    g.setdefault("loaded_hubs", []).append(hub)
     return hub
 
 

@@ -12,7 +12,7 @@ from flask.views import MethodView
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import ApiBlueprint, one_write
 from coworking.api.loaders import load_hub, load_space, managers_only, require_manager
-from coworking.api.paging import page_of
+from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.api.schemas import (
     HubChangesSchema,
     HubPageSchema,
@@ -27,8 +27,9 @@ from coworking.api.schemas import (
 )
 from coworking.errors import ApiError
 from coworking.hubs.models import Hub
-from coworking.hubs.services import add_space, list_hubs, list_spaces, update_hub, update_space
+from coworking.hubs.services import add_space, hubs_query, spaces_query, update_hub, update_space
 from coworking.money import normalise_currency
+from coworking.paging import page_of_query
 
 blp = ApiBlueprint("api", __name__, description="Who you are, hubs and their spaces")
 
@@ -74,7 +75,7 @@ class Hubs(MethodView):
     @blp.documents_errors(401)
     def get(self, page: int, per_page: int):
         """Every hub in the network, by name"""
-        return page_of(list_hubs(with_hours=True), page, per_page)
+        return page_of_query(hubs_query(with_hours=True), page, per_page)
 
 
 @blp.route("/hubs/<slug>", endpoint="hub")
@@ -100,14 +101,15 @@ class HubResource(MethodView):
 @blp.route("/hubs/<slug>/spaces", endpoint="hub_spaces")
 class HubSpaces(MethodView):
     @blp.arguments(SpaceQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, SpacePageSchema)
+    @blp.response(200, SpacePageSchema, headers=VALIDATORS_DOC)
+    @blp.alt_response(304, description=NOT_MODIFIED_DOC, headers=VALIDATORS_DOC)
     @blp.documents_errors(401, 403, 404)
     def get(self, slug: str, page: int, per_page: int, include_inactive: bool):
         """A hub's spaces, by kind and name: active ones, or all of them for its managers"""
         hub = load_hub(slug)
         if include_inactive:
             require_manager(hub, "Only a manager of this hub or a network admin may list its inactive spaces.")
-        return page_of(list_spaces(hub, include_inactive=include_inactive), page, per_page)
+        return page_of_query(spaces_query(hub, include_inactive=include_inactive), page, per_page)
 
     @managers_only
     @blp.arguments(SpaceCreateSchema)

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 
 from coworking.bookings import rules
 from coworking.bookings.models import Booking
-from coworking.bookings.opening import day_opening
+from coworking.bookings.opening import DayOpening
 from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import overlapping
 from coworking.extensions import db
-from coworking.hubs.models import Hub, Space
+from coworking.hubs.models import Closure, Hub, Space
 from coworking.timezones import local_day_bounds
 from coworking.types import utcnow
 
@@ -39,10 +39,11 @@ class HubDay:
 
 
 def availability(hub: Hub, day: date, *, kind: str | None = None, now: datetime | None = None) -> HubDay:
-    """Each active space's confirmed bookings and free intervals on a local day, in two queries.
+    """Each active space's confirmed bookings and free intervals on a local day, in three queries
+    (spaces, bookings, the day's closure), and one more for the hub's hours unless loaded.
 
     Free means bookable: today's free times start at the first slot a booking could start now
-    (``rules.walk_in_start``: the hub's notice, its slot grid); past days have none.
+    (``bookable_from``: the hub's notice, its slot grid); past days have none.
     """
     query = sa.select(Space).where(Space.hub_id == hub.id, Space.active.is_(True))
     if kind:
@@ -54,9 +55,9 @@ def availability(hub: Hub, day: date, *, kind: str | None = None, now: datetime 
         for booking in overlapping(query.with_only_columns(Space.id), day_start, day_end):
             if booking.space_id in by_space:  # else its space became active a moment ago
                 by_space[booking.space_id].append(booking)
-    opening = day_opening(hub, day)
+    opening = DayOpening(hub, day, hub.hours_on(day.weekday()), closure_on(hub, day))
     opens_at, closes_at = opening.window()
-    bookable_from = rules.walk_in_start(hub, hub_policy(hub), now or utcnow())
+    not_before = bookable_from(hub, now)
     return HubDay(
         hub=hub,
         day=day,
@@ -64,10 +65,22 @@ def availability(hub: Hub, day: date, *, kind: str | None = None, now: datetime 
         closes_at=closes_at,
         closed_reason=opening.closed_reason,
         spaces=[
-            SpaceDay(space, by_space[space.id], free_intervals(opens_at, closes_at, by_space[space.id], bookable_from))
+            SpaceDay(space, by_space[space.id], free_intervals(opens_at, closes_at, by_space[space.id], not_before))
             for space in spaces
         ],
     )
+
+
+def bookable_from(hub: Hub, now: datetime | None = None) -> datetime:
+    """The first instant a booking could start now (``rules.walk_in_start``): free times before
+    it are not offered. The availability ETag includes it, since the body changes with it."""
+    return rules.walk_in_start(hub, hub_policy(hub), now or utcnow())
+
+
+def closure_on(hub: Hub, day: date) -> Closure | None:
+    """The closure covering the day (as ``Hub.closure_on``), read alone: a hub's closures pile up."""
+    query = sa.select(Closure).where(Closure.hub_id == hub.id, Closure.starts_on <= day, Closure.ends_on >= day)
+    return db.session.scalars(query.order_by(Closure.starts_on, Closure.id).limit(1)).first()
 
 
 def free_intervals(opens_at, closes_at, bookings: list[Booking], not_before: datetime | None = None) -> list[tuple[datetime, datetime]]:

@@ -2,7 +2,8 @@
 bookings in a range, and loading the people of many bookings at once."""
 from __future__ import annotations
 
-from datetime import datetime
+import operator
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defaultload, lazyload, selectinload
@@ -12,6 +13,10 @@ from coworking.accounts.models import User
 from coworking.bookings.models import Booking, BookingStatus
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
+from coworking.timezones import local_day_bounds
+
+# A bound of a range of bookings: an instant, or a date (a whole local day in the booking's hub).
+Bound = date | datetime | None
 
 
 def overlapping(space_ids, starts_at: datetime, ends_at: datetime, *, exclude_id: int | None = None) -> list[Booking]:
@@ -62,11 +67,34 @@ def desk_bookings_on(member: User, hub: Hub, starts_from: datetime, ends_before:
 
 
 def list_member_bookings(member: User, starts_from: datetime | None = None, ends_before: datetime | None = None, *, hub: Hub | None = None) -> list[Booking]:
-    query = sa.select(Booking).where(Booking.member_id == member.id)
-    return _in_range(query, starts_from, ends_before, hub)
+    return list(db.session.scalars(member_bookings_query(member, starts_from, ends_before, hub=hub)))
 
 
 def list_hub_bookings(hub: Hub, starts_from: datetime | None = None, ends_before: datetime | None = None, *, status: str | None = None, space_id: int | None = None, member_email: str | None = None) -> list[Booking]:
+    query = hub_bookings_query(hub, starts_from, ends_before, status=status, space_id=space_id, member_email=member_email)
+    return list(db.session.scalars(query))
+
+
+def member_bookings_query(member: User, starts_from: Bound = None, ends_before: Bound = None, *, hub: Hub | None = None,
+                          status: str | None = None) -> sa.Select:
+    """A member's bookings by start time (a SELECT to page). A date bound is that whole local day
+    in each booking's own hub (``starts_from`` from its start, ``ends_before`` to its end)."""
+    query = sa.select(Booking).where(Booking.member_id == member.id)
+    if status:
+        query = query.where(Booking.status == status)
+    if _is_day(starts_from) or _is_day(ends_before):
+        # One statement more, however many hubs: the zones the hubs are in.
+        zones = list(db.session.scalars(sa.select(Hub.timezone).distinct().order_by(Hub.timezone)))
+        starts_from, ends_before = _per_zone(starts_from, zones, 0), _per_zone(ends_before, zones, 1)
+        query = query.join(Space, Booking.space_id == Space.id).join(Hub, Space.hub_id == Hub.id)
+        if hub is not None:
+            query, hub = query.where(Space.hub_id == hub.id), None
+    return _in_range(query, starts_from, ends_before, hub)
+
+
+def hub_bookings_query(hub: Hub, starts_from: datetime | None = None, ends_before: datetime | None = None, *,
+                       status: str | None = None, space_id: int | None = None, member_email: str | None = None) -> sa.Select:
+    """A hub's bookings by start time (a SELECT to page), filtered."""
     query = sa.select(Booking)
     if status:
         query = query.where(Booking.status == status)
@@ -77,25 +105,47 @@ def list_hub_bookings(hub: Hub, starts_from: datetime | None = None, ends_before
     return _in_range(query, starts_from, ends_before, hub)
 
 
-def _in_range(query, starts_from, ends_before, hub):
+def _is_day(bound: Bound) -> bool:
+    return isinstance(bound, date) and not isinstance(bound, datetime)
+
+
+def _per_zone(bound: Bound, zones: list[str], edge: int) -> Bound | dict[str, datetime]:
+    """A date bound as the instant its local day starts (edge 0) or ends (edge 1) in each zone."""
+    if bound is None or isinstance(bound, datetime):
+        return bound
+    return {zone_name: local_day_bounds(bound, zone_name)[edge] for zone_name in zones}
+
+
+def _bound(column, instants: datetime | dict[str, datetime], compare):
+    if isinstance(instants, datetime):
+        return compare(column, instants)
+    if not instants:
+        return sa.false()
+    return sa.or_(*(sa.and_(Hub.timezone == zone_name, compare(column, instant)) for zone_name, instant in instants.items()))
+
+
+def _in_range(query, starts_from, ends_before, hub) -> sa.Select:
     if hub is not None:
         query = query.join(Space, Booking.space_id == Space.id).where(Space.hub_id == hub.id)
     if starts_from is not None:
-        query = query.where(Booking.ends_at > starts_from)
+        query = query.where(_bound(Booking.ends_at, starts_from, operator.gt))
     if ends_before is not None:
-        query = query.where(Booking.starts_at < ends_before)
+        query = query.where(_bound(Booking.starts_at, ends_before, operator.lt))
     # A member's bookings span hubs: their hubs in one query, not one lazy load per hub.
+    # Members without their hub roles (a statement more, which no list of bookings needs).
     query = query.options(
-        selectinload(Booking.member), selectinload(Booking.series), defaultload(Booking.space).selectinload(Space.hub)
+        selectinload(Booking.member).lazyload(User.roles), selectinload(Booking.series),
+        defaultload(Booking.space).selectinload(Space.hub),
     )
-    return list(db.session.scalars(query.order_by(Booking.starts_at, Booking.id)))
+    return query.order_by(Booking.starts_at, Booking.id)
 
 
 def attach_people(bookings: list[Booking], *relations: str) -> None:
     """Load the members (or bookers: ``"booked_by"``) of many bookings in one query, not one each."""
     relations = relations or ("member",)
     ids = {getattr(b, f"{name}_id") for b in bookings for name in relations} - {None}
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    query = sa.select(User).where(User.id.in_(ids)).options(lazyload(User.roles))
+    people = {u.id: u for u in db.session.scalars(query)} if ids else {}
     for booking in bookings:
         for name in relations:
             set_committed_value(booking, name, people.get(getattr(booking, f"{name}_id")))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coworking import events
 from coworking.accounts.models import User
@@ -53,16 +53,24 @@ class DayHours:
     closed: bool = False
 
 
-def get_hub_by_slug(slug: str) -> Hub | None:
-    return db.session.scalar(sa.select(Hub).where(Hub.slug == slug))
+def get_hub_by_slug(slug: str, *, with_hours: bool = False) -> Hub | None:
+    """The hub, or None; ``with_hours`` loads its opening hours in the same statement."""
+    query = sa.select(Hub).where(Hub.slug == slug)
+    if with_hours:
+        query = query.options(joinedload(Hub.opening_hours))
+    return db.session.scalars(query).unique().first()
+
+
+def hubs_query(*, with_hours: bool = False) -> sa.Select:
+    """Every hub by name; ``with_hours`` loads their opening hours too, in one more query."""
+    query = sa.select(Hub).order_by(Hub.name, Hub.id)
+    if with_hours:
+        query = query.options(selectinload(Hub.opening_hours))
+    return query
 
 
 def list_hubs(*, with_hours: bool = False) -> list[Hub]:
-    """Every hub by name; ``with_hours`` loads their opening hours too, in one more query."""
-    query = sa.select(Hub).order_by(Hub.name)
-    if with_hours:
-        query = query.options(selectinload(Hub.opening_hours))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(hubs_query(with_hours=with_hours)))
 
 
 def check_hub_fields(*, slug: str, timezone: str, currency: str, payment_terms_days: int, hub: Hub | None = None) -> None:
@@ -300,12 +308,16 @@ def update_space(space: Space, **values) -> Space:
     return space
 
 
-def list_spaces(hub: Hub, *, include_inactive: bool = False) -> list[Space]:
+def spaces_query(hub: Hub, *, include_inactive: bool = False) -> sa.Select:
     """The hub's spaces by kind and name; inactive ones only when asked (managers see them)."""
-    query = sa.select(Space).where(Space.hub_id == hub.id).order_by(Space.kind, Space.name)
+    query = sa.select(Space).where(Space.hub_id == hub.id).order_by(Space.kind, Space.name, Space.id)
     if not include_inactive:
         query = query.where(Space.active.is_(True))
-    return list(db.session.scalars(query))
+    return query
+
+
+def list_spaces(hub: Hub, *, include_inactive: bool = False) -> list[Space]:
+    return list(db.session.scalars(spaces_query(hub, include_inactive=include_inactive)))
 
 
 def get_space_in_hub(hub: Hub, space_id: int) -> Space | None:

@@ -22,6 +22,7 @@ from coworking.memberships.models import (
     PassPurchase,
     Plan,
 )
+from coworking.paging import Page, page_of_query
 
 
 class MembershipState(str, enum.Enum):
@@ -40,18 +41,6 @@ class MembershipFilters:
     with_concession: bool | None = None
     organisation_id: int | None = None
     member_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return -(-self.total // self.per_page)
 
 
 def _state_condition(state: MembershipState, today: date):
@@ -130,14 +119,6 @@ def _loaded(query: sa.Select) -> sa.Select:
         selectinload(Membership.concessions),
         selectinload(Membership.plan_changes).selectinload(MembershipPlanChange.plan).selectinload(Plan.prices),
     )
-
-
-def page_of_query(query: sa.Select, page: int, per_page: int) -> Page:
-    """One page of ``query`` (LIMIT/OFFSET) and the count of all its rows: two statements, however
-    many rows there are."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, page, per_page, total or 0)
 
 
 def hub_memberships(hub: Hub, filters: MembershipFilters, today: date, *, page: int = 1, per_page: int = 50) -> Page:

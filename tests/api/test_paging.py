@@ -1,9 +1,12 @@
-"""page_of: one page of a list with its paging fields (no HTTP, no database)."""
+"""page_of_query: one page of a SELECT with its paging fields, paged in SQL (two statements)."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from coworking.api.paging import page_of
+from coworking.hubs.models import Hub
+from coworking.paging import page_of_query
+from tests.conftest import counted_statements
 
 
 @pytest.mark.parametrize(
@@ -18,7 +21,11 @@ from coworking.api.paging import page_of
         (5, 99, 100, [], 1),
     ),
 )
-def test_page_of(total, page, per_page, items, pages):
-    assert page_of(list(range(total)), page, per_page) == {
-        "items": items, "page": page, "per_page": per_page, "total": total, "pages": pages,
-    }
+def test_a_page_holds_its_slice_of_the_rows_and_counts_them_all(make_hub, total, page, per_page, items, pages):
+    hubs = [make_hub(f"hub-{number:02}", f"Hub {number:02}") for number in range(total)]
+    query = sa.select(Hub).order_by(Hub.name, Hub.id)
+    with counted_statements() as statements:
+        result = page_of_query(query, page, per_page)
+    assert result.items == [hubs[index] for index in items]
+    assert (result.page, result.per_page, result.total, result.pages) == (page, per_page, total, pages)
+    assert len(statements) == 2

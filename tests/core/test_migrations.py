@@ -47,4 +47,5 @@ def test_sqlite_keeps_every_trigger_through_later_migrations(app):
         assert {f"{table}_feed_stamps_insert", f"{table}_feed_stamps_update", f"{table}_feed_stamps_delete"} <= names
     assert {"hubs_feed_stamps_update", "hubs_feed_stamps_delete", "spaces_feed_stamps_update",
             "spaces_feed_stamps_delete", "users_feed_stamps_name", "memberships_no_overlap_insert",
-            "memberships_no_overlap_update"} <= names
+            "memberships_no_overlap_update", "opening_hours_feed_stamps_insert", "opening_hours_feed_stamps_update",
+            "opening_hours_feed_stamps_delete", "spaces_feed_stamps_insert"} <= names
