@@ -16,7 +16,7 @@ Triggers only: no table is rebuilt (never batch mode on these tables, see 0008).
 from alembic import op
 
 revision = '0009_hub_stamp_hours_spaces'
-down_revision = '0008_hub_plan_change_setting'
+down_revision = '0010_hub_contact'
 branch_labels = None
 depends_on = None
 
