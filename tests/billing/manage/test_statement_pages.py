@@ -15,7 +15,6 @@ from tests.billing.manage.conftest import login
 from tests.conftest import post_form
 from tests.memberships.pages import count, text_of
 
-
 # Werkzeug spools a large upload to a temporary file and, when it stops reading at the size
 # limit, leaves that file to the garbage collector: its business, not a leak of ours. Collected
 # after each test here, so the warning never lands in another module's test.
