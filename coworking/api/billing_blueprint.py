@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from coworking.api.blueprint import ApiBlueprint
 from coworking.errors import ApiError
-from coworking.hubs.models import Hub
 from coworking.money import normalise_currency
 
 blp = ApiBlueprint(
@@ -35,7 +34,3 @@ def minor_units_of(value: dict, currency: str, field: str) -> int:
         message = f"Amounts here are in {currency}."
         raise ApiError(422, message, {f"{field}.currency": message})
     return value["amount_minor"]
-
-
-def hub_currency(hub: Hub) -> str:
-    return hub.currency
