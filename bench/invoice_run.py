@@ -9,7 +9,8 @@ them all. Memory: the process's resident size is sampled every 50 ms during each
 peak above the size before the call is reported: bounded means near one batch's worth (200
 members), not the whole hub's.
 
-Set ``BENCH_INVOICE_MEMBERS`` for a smaller hub while trying things out.
+Set ``BENCH_INVOICE_MEMBERS`` for a smaller hub while trying things out, and
+``BENCH_INVOICE_ISSUE=0`` to time the run alone.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from coworking.timezones import combine_local, local_today
 from coworking.types import utcnow
 
 MEMBERS = int(os.environ.get("BENCH_INVOICE_MEMBERS", "10000"))
+ISSUE = os.environ.get("BENCH_INVOICE_ISSUE", "1") != "0"  # 0: the run alone
 BOOKINGS_EACH = 3
 HOURS = range(8, 18)
 HUB = ("bench-invoices", "Europe/London", 0, 0)  # rooms added to fit the bookings
@@ -100,11 +102,11 @@ def booking_rows(data, weekdays, period: Period) -> list[dict]:
 def measure(hub_id: int, period: Period):
     db.session.remove()
     first, first_growth = with_peak_memory(run_period, db.session.get(Hub, hub_id), period)
-    progress(f"invoice run: {first.result.summary()} in {first.seconds:.1f}s")
+    progress(f"invoice run: {first.result.summary()} in {first.seconds:.1f}s ({first.cpu_seconds:.1f}s CPU)")
     again = timed(run_period, db.session.get(Hub, hub_id), period)
     db.session.remove()
-    issued, issued_growth = with_peak_memory(issue_drafts, db.session.get(Hub, hub_id), period)
-    progress(f"invoice run: {issued.result:,} issued in {issued.seconds:.1f}s")
+    issued, issued_growth = with_peak_memory(issue_drafts if ISSUE else lambda *_: 0, db.session.get(Hub, hub_id), period)
+    progress(f"invoice run: {issued.result:,} issued in {issued.seconds:.1f}s ({issued.cpu_seconds:.1f}s CPU)")
     memory = (f"run_period     resident size grew at most {first_growth / 2**20:6.1f} MiB\n"
               f"issue_drafts   resident size grew at most {issued_growth / 2**20:6.1f} MiB\n"
               f"for {MEMBERS:,} members and {MEMBERS:,} drafts, read 200 at a time")
