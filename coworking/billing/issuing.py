@@ -129,7 +129,9 @@ def issue_drafts(hub, period, *, by=None, today: date | None = None,
                  progress: Callable[[int], None] | None = None) -> int:
     """Issue every draft of a run, a batch per transaction (memory stays bounded; a crash
     keeps the batches already committed). Drafts that cannot be issued (empty ones) stay drafts
-    for a manager to review; a draft another process issued meanwhile is skipped.
+    for a manager to review; a draft another process issued meanwhile is skipped. It commits
+    its own batches (like ``mail.send_pending``): call it outside a unit of work (a command, a
+    job), not from a request's transaction.
 
     :param period: a ``Period`` or its key ("2026-11").
     :param progress: called with the number of drafts looked at after each batch.

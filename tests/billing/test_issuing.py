@@ -137,3 +137,20 @@ def test_the_issued_mail_carries_the_invoices_pdf_made_when_it_is_sent(hub, peop
     assert attachment.get_filename() == f"{invoice.number}.pdf"
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_content() == b"%PDF-1.4 RIV-2026-00001"
+
+
+def test_issuing_a_run_uses_each_partys_credit(hub, people, make_user):
+    from coworking.billing.payments import party_balance, record_payment
+
+    other = make_user(name="Other Member")
+    with unit_of_work():
+        record_payment(hub, party_key=f"member:{people.member.id}", amount_minor=5000, method="cash",
+                       received_on=TODAY, today=TODAY)
+    mine, theirs = make_draft(hub, people.member), make_draft(hub, other)
+
+    issue_drafts(hub, "2026-11", today=TODAY)
+
+    db.session.expire_all()
+    assert (mine.credit_applied_minor, mine.outstanding_minor) == (5000, 12000 - 5000)
+    assert (theirs.credit_applied_minor, theirs.outstanding_minor) == (0, 12000)
+    assert party_balance(hub, mine.party_key).credit == 0
