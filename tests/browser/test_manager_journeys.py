@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.browser.test_member_journeys import HUB, NEEDS_B1, SLUG, next_open_day, sign_up, today_at_hub
+from tests.browser.test_member_journeys import HUB, SLUG, next_open_day, sign_up, today_at_hub
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,6 @@ def test_a_manager_cannot_appoint_a_manager_but_removes_staff(visit):
     expect(page.locator(".team-list")).not_to_contain_text("Tess Temp")
 
 
-@NEEDS_B1
 def test_a_manager_closes_a_day_with_bookings_and_the_members_are_emailed(visit, live_server):
     from coworking.extensions import db
     from coworking.mail import OutboxMessage

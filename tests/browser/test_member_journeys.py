@@ -18,7 +18,6 @@ pytestmark = pytest.mark.browser
 
 HUB = "Leeds Central Co-work"
 SLUG = "leeds-central"
-NEEDS_B1 = pytest.mark.xfail(strict=False, reason="needs b1")
 
 
 def next_open_day(after: date) -> date:
@@ -177,10 +176,8 @@ def test_a_member_cancels_a_booking_after_confirming(visit, live_server):
     expect(page.get_by_role("heading", name="Upcoming").locator("xpath=..")).to_contain_text("No upcoming bookings.")
 
 
-test_a_member_cancels_a_booking_after_confirming = NEEDS_B1(test_a_member_cancels_a_booking_after_confirming)
 
 
-@NEEDS_B1
 def test_a_walk_in_books_the_rest_of_today(visit, live_server):
     tab = signed_up(visit)
     page = tab.page
@@ -194,7 +191,6 @@ def test_a_walk_in_books_the_rest_of_today(visit, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text(today.strftime("%a %d %b %Y"))
 
 
-@NEEDS_B1
 def test_a_weekly_series_lists_the_dates_it_skipped(visit, live_server):
     from coworking.errors import DomainError
     from coworking.extensions import db
@@ -232,7 +228,6 @@ def test_a_weekly_series_lists_the_dates_it_skipped(visit, live_server):
         f"{skipped:%a} {skipped.day} {skipped:%b %Y}")
 
 
-@NEEDS_B1
 def test_submitting_a_desk_booking_twice_books_once(visit, live_server):
     tab = signed_up(visit)
     page = tab.page
