@@ -176,8 +176,6 @@ def test_a_member_cancels_a_booking_after_confirming(visit, live_server):
     expect(page.get_by_role("heading", name="Upcoming").locator("xpath=..")).to_contain_text("No upcoming bookings.")
 
 
-
-
 def test_a_walk_in_books_the_rest_of_today(visit, live_server):
     tab = signed_up(visit)
     page = tab.page
