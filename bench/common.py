@@ -472,7 +472,8 @@ class Bench:
         ``expect_status`` (200, or 304 for a conditional request) first, or the figure would
         measure error pages.
         """
-        status, body = http_get(server.url + path, headers)
+        # Generous: on a busy machine the server may still be answering the last run's backlog.
+        status, body = http_get(server.url + path, headers, timeout=60)
         if status != expect_status:
             raise BenchError(f"{name}: GET {path} answered {status}, not {expect_status}:\n"
                              f"{body[:500].decode(errors='replace')}")

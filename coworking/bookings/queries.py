@@ -10,7 +10,7 @@ from sqlalchemy.orm import defaultload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coworking.accounts.models import User
-from coworking.bookings.models import Booking, BookingStatus
+from coworking.bookings.models import MAX_BOOKING_SPAN, Booking, BookingStatus
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.timezones import local_day_bounds
@@ -124,11 +124,18 @@ def _bound(column, instants: datetime | dict[str, datetime], compare):
     return sa.or_(*(sa.and_(Hub.timezone == zone_name, compare(column, instant)) for zone_name, instant in instants.items()))
 
 
+def _started_after_span(column, instant: datetime):
+    return column > instant - MAX_BOOKING_SPAN
+
+
 def _in_range(query, starts_from, ends_before, hub) -> sa.Select:
     if hub is not None:
         query = query.join(Space, Booking.space_id == Space.id).where(Space.hub_id == hub.id)
     if starts_from is not None:
-        query = query.where(_bound(Booking.ends_at, starts_from, operator.gt))
+        # No booking spans more than MAX_BOOKING_SPAN: bounding starts_at from below too lets
+        # the (space_id, starts_at) and (member_id, starts_at) indexes skip older history.
+        query = query.where(_bound(Booking.ends_at, starts_from, operator.gt),
+                            _bound(Booking.starts_at, starts_from, _started_after_span))
     if ends_before is not None:
         query = query.where(_bound(Booking.starts_at, ends_before, operator.lt))
     # A member's bookings span hubs: their hubs in one query, not one lazy load per hub.
