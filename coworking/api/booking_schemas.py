@@ -206,15 +206,6 @@ class BookingListQuerySchema(PageQuerySchema):
     status = fields.Str(validate=validate.OneOf([status.value for status in BookingStatus]))
 
 
-# Request examples for the document: valid requests, as a client would send them.
-BOOKING_EXAMPLE = {"space_id": 1, "starts_at": INSTANT_EXAMPLE, "ends_at": END_EXAMPLE, "note": "Client meeting"}
-MOVE_EXAMPLE = {"starts_at": "2026-03-02T10:00:00+00:00", "ends_at": "2026-03-02T11:30:00+00:00"}
-SERIES_EXAMPLE = {
-    "space_id": 1, "start_date": "2026-03-02", "start_time": "09:00", "end_time": "17:00",
-    "freq": "weekly", "weekdays": [0, 2], "count": 4,
-}
-
-
 class BookingCreateSchema(Schema):
     """Either ``space_id``, or ``hub`` with ``kind: "desk"`` for any free desk."""
 

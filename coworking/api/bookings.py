@@ -15,8 +15,6 @@ from coworking.accounts.models import User
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import one_write
 from coworking.api.booking_schemas import (
-    BOOKING_EXAMPLE,
-    MOVE_EXAMPLE,
     BookingChangesSchema,
     BookingCreateSchema,
     BookingListQuerySchema,
@@ -27,6 +25,7 @@ from coworking.api.booking_schemas import (
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp
 from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
+from coworking.api.document_rules import BOOKING_EXAMPLE, MOVE_EXAMPLE
 from coworking.api.loaders import hub_named, load_hub, reloaded, space_named, visible_booking
 from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.bookings.models import Booking

@@ -1,9 +1,20 @@
-"""Rules across fields that the request schemas check but marshmallow cannot state in the OpenAPI
-document (send this or that, not both), added to the document's components once the
-blueprints are registered, so clients and fuzzers know them as the server does."""
+"""What the OpenAPI document says beyond the schemas: valid request examples, and rules across
+fields that the request schemas check but marshmallow cannot state (send this or that, not
+both), added to the document's components once the blueprints are registered, so clients and
+fuzzers know them as the server does."""
 from __future__ import annotations
 
 from apispec import APISpec
+
+from coworking.api.booking_schemas import END_EXAMPLE, INSTANT_EXAMPLE
+
+# Request examples for the document: valid requests, as a client would send them.
+BOOKING_EXAMPLE = {"space_id": 1, "starts_at": INSTANT_EXAMPLE, "ends_at": END_EXAMPLE, "note": "Client meeting"}
+MOVE_EXAMPLE = {"starts_at": "2026-03-02T10:00:00+00:00", "ends_at": "2026-03-02T11:30:00+00:00"}
+SERIES_EXAMPLE = {
+    "space_id": 1, "start_date": "2026-03-02", "start_time": "09:00", "end_time": "17:00",
+    "freq": "weekly", "weekdays": [0, 2], "count": 4,
+}
 
 
 def _one_of(*alternatives: str) -> dict:

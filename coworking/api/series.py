@@ -13,7 +13,6 @@ from coworking.accounts.models import User
 from coworking.api.auth import current_api_user
 from coworking.api.blueprint import one_write, refusals_answered
 from coworking.api.booking_schemas import (
-    SERIES_EXAMPLE,
     CancelledSchema,
     OccurrenceSchema,
     ReasonSchema,
@@ -25,6 +24,7 @@ from coworking.api.booking_schemas import (
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp, local_or_none
 from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
+from coworking.api.document_rules import SERIES_EXAMPLE
 from coworking.api.loaders import reloaded, space_named, visible_series
 from coworking.bookings import series as series_service
 from coworking.bookings.errors import SeriesHasConflicts

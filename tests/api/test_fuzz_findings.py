@@ -10,13 +10,11 @@ import jsonschema
 import pytest
 
 from coworking.api.booking_schemas import (
-    BOOKING_EXAMPLE,
-    MOVE_EXAMPLE,
-    SERIES_EXAMPLE,
     BookingChangesSchema,
     BookingCreateSchema,
     SeriesCreateSchema,
 )
+from coworking.api.document_rules import BOOKING_EXAMPLE, MOVE_EXAMPLE, SERIES_EXAMPLE
 from coworking.bookings.operations import book_space
 from coworking.extensions import db
 from coworking.text import CONTROL_CHARACTERS, LINE_BREAKS
