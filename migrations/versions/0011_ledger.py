@@ -1,7 +1,7 @@
 """ledger: accounts, journal entries and postings, reinvestments, receipts, closed periods, settings
 
 Revision ID: 0011_ledger
-Revises: 0009_billing
+Revises: 0010_billing_d1_credit_reason
 Create Date: 2026-11-30 12:36:43.656267
 
 Entries and postings are append-only: triggers on both databases refuse UPDATE and DELETE of

@@ -1,7 +1,7 @@
 """feed stamps: a hub's stamp also moves when its opening hours change or a space is added
 
-Revision ID: 0009_hub_stamp_hours_spaces
-Revises: 0008_hub_plan_change_setting
+Revision ID: 0014_hub_stamp_hours_spaces
+Revises: 0013_hub_contact
 Create Date: 2026-11-30 13:00:00
 
 The API's availability answer (a hub's day: its spaces, bookings, hours and closures) takes its
@@ -15,8 +15,8 @@ Triggers only: no table is rebuilt (never batch mode on these tables, see 0008).
 """
 from alembic import op
 
-revision = '0009_hub_stamp_hours_spaces'
-down_revision = '0010_hub_contact'
+revision = '0014_hub_stamp_hours_spaces'
+down_revision = '0013_hub_contact'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """idempotency_keys: once-only booking forms and the API's Idempotency-Key header
 
-Revision ID: 0009_idempotency_keys
-Revises: 0008_hub_plan_change_setting
+Revision ID: 0012_idempotency_keys
+Revises: 0011_ledger
 Create Date: 2026-11-30 12:40:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 import coworking.types
 
-revision = '0009_idempotency_keys'
+revision = '0012_idempotency_keys'
 down_revision = '0011_ledger'
 branch_labels = None
 depends_on = None

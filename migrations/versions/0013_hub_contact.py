@@ -1,15 +1,15 @@
 """hubs: contact email and phone, shown on the hub's page and where members cannot act online
 
-Revision ID: 0010_hub_contact
-Revises: 0008_hub_plan_change_setting (0009_idempotency_keys once b1's branch is merged)
+Revision ID: 0013_hub_contact
+Revises: 0012_idempotency_keys
 Create Date: 2026-11-30 12:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_hub_contact'
+revision = '0013_hub_contact'
 # Follows 0009_idempotency_keys (b1's branch); until that lands here it follows 0008.
-down_revision = '0009_idempotency_keys'
+down_revision = '0012_idempotency_keys'
 branch_labels = None
 depends_on = None
 
