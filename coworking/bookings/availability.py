@@ -17,7 +17,7 @@ from coworking.bookings.policy import hub_policy
 from coworking.bookings.queries import overlapping
 from coworking.extensions import db
 from coworking.hubs.models import Closure, Hub, Space
-from coworking.timezones import local_day_bounds
+from coworking.timezones import local_day_bounds, utc_to_local
 from coworking.types import utcnow
 
 
@@ -57,7 +57,10 @@ def availability(hub: Hub, day: date, *, kind: str | None = None, now: datetime 
                 by_space[booking.space_id].append(booking)
     opening = DayOpening(hub, day, hub.hours_on(day.weekday()), closure_on(hub, day))
     opens_at, closes_at = opening.window()
-    not_before = bookable_from(hub, now)
+    # Only today (or earlier) has free times that have slipped into the past: a later day's are
+    # all still bookable, so it spares reading the hub's rules.
+    today = utc_to_local(now or utcnow(), hub.timezone).date()
+    not_before = bookable_from(hub, now) if day <= today else None
     return HubDay(
         hub=hub,
         day=day,

@@ -213,7 +213,7 @@ def test_the_page_offers_to_cancel_exactly_what_the_api_cancels(
     if not cancellable:
         assert api.get_json()["error"]["message"] in text(page)
     if who == "member" and booking_is != "cancelled":
-        row = re.search(rf'/bookings/{on_page.id}".*?</tr>', mine, re.S).group(0)
+        row = re.search(rf'/bookings/{on_page.id}".*?</li>', mine, re.S).group(0)  # its card
         assert ("Too late to cancel online" not in row) is cancellable
 
 

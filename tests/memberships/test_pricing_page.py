@@ -70,7 +70,7 @@ def test_a_hub_without_a_vat_number_shows_its_prices_without_vat(client, make_hu
 
 def test_apply_sends_a_visitor_to_log_in_and_back_to_the_plan(client, hub, hot_desk, member):
     response = client.get(PRICING)
-    link = next(part for part in response.get_data(as_text=True).split('"') if part.startswith("/login?next="))
+    link = next(part for part in response.get_data(as_text=True).split('"') if part.startswith("/login?next=") and "apply" in part)
     target = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["next"][0]
     assert target == f"{APPLY}?plan={hot_desk.id}"
 
