@@ -24,8 +24,8 @@ from coworking.api.booking_schemas import (
     shared_schema,
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp
-from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.document_rules import BOOKING_EXAMPLE, MOVE_EXAMPLE
+from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.loaders import hub_named, load_hub, reloaded, space_named, visible_booking
 from coworking.api.revalidation import NOT_MODIFIED_DOC, VALIDATORS_DOC
 from coworking.bookings.models import Booking

@@ -23,8 +23,8 @@ from coworking.api.booking_schemas import (
     SeriesPreviewSchema,
 )
 from coworking.api.bookings_blueprint import WRITE_ERRORS, blp, local_or_none
-from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.document_rules import SERIES_EXAMPLE
+from coworking.api.idempotency import HEADER_DOC, earlier_answer, remember_answer, twin_answer
 from coworking.api.loaders import reloaded, space_named, visible_series
 from coworking.bookings import series as series_service
 from coworking.bookings.errors import SeriesHasConflicts

@@ -16,10 +16,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from coworking.billing.bookkeeping import post_credit_release, post_document
 from coworking.billing.errors import BillingError
 from coworking.billing.issuing import lock_document, seal
 from coworking.billing.models import DocumentKind, DocumentStatus, Invoice, InvoiceLine
-from coworking.billing.bookkeeping import post_credit_release, post_document
 from coworking.billing.payments import release_excess
 from coworking.billing.totals import recompute_totals
 from coworking.extensions import db

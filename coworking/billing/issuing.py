@@ -15,12 +15,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from coworking.billing.bookkeeping import post_credit_used, post_document
 from coworking.billing.chain import content_hash
 from coworking.billing.errors import BillingError
 from coworking.billing.models import DocumentKind, DocumentStatus, Invoice
 from coworking.billing.notifications import queue_invoice_issued
 from coworking.billing.numbering import SeriesCursor, record_hash
-from coworking.billing.bookkeeping import post_credit_used, post_document
 from coworking.billing.payments import parties_with_credit, use_credit
 from coworking.billing.totals import price_line, recompute_totals
 from coworking.extensions import db

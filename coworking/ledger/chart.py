@@ -14,32 +14,32 @@ from coworking.hubs.models import Hub
 from coworking.ledger.errors import LedgerError
 from coworking.ledger.models import AccountType, LedgerAccount, ReinvestmentKind
 
-A, L, E, I, X = (AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY,
-                 AccountType.INCOME, AccountType.EXPENSE)
+ASSET, LIABILITY, EQUITY, INCOME, EXPENSE = (
+    AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY, AccountType.INCOME, AccountType.EXPENSE)
 
 # (code, name, type, role, reinvestment kind)
 DEFAULT_CHART: tuple[tuple[str, str, AccountType, str, str | None], ...] = (
-    ("1000", "Bank", A, "bank", None),
-    ("1010", "Cash", A, "cash", None),
-    ("1100", "Accounts receivable", A, "receivable", None),
-    ("2100", "VAT payable", L, "vat", None),
-    ("2200", "Member credit", L, "member_credit", None),
-    ("3000", "General fund (retained surplus)", E, "general_fund", None),
-    ("3100", "Community fund", E, "community_fund", None),
-    ("4000", "Income: memberships", I, "income_membership", None),
-    ("4010", "Income: bookings", I, "income_booking", None),
-    ("4020", "Income: passes", I, "income_pass", None),
-    ("4090", "Income: other (grants and donations)", I, "income_other", None),
-    ("5000", "Rent", X, "expense_rent", None),
-    ("5010", "Utilities", X, "expense_utilities", None),
-    ("5020", "Staff", X, "expense_staff", None),
-    ("5030", "Cleaning", X, "expense_cleaning", None),
-    ("5040", "Equipment", X, "expense_equipment", None),
-    ("5090", "Other costs", X, "expense_other", None),
-    ("6000", "Reinvestment: building", X, "reinvest_building", ReinvestmentKind.BUILDING.value),
-    ("6010", "Reinvestment: community grants", X, "reinvest_community_grants", ReinvestmentKind.COMMUNITY_GRANTS.value),
-    ("6020", "Reinvestment: bursaries", X, "reinvest_bursaries", ReinvestmentKind.BURSARIES.value),
-    ("6030", "Reinvestment: community projects", X, "reinvest_community_projects", ReinvestmentKind.COMMUNITY_PROJECTS.value),
+    ("1000", "Bank", ASSET, "bank", None),
+    ("1010", "Cash", ASSET, "cash", None),
+    ("1100", "Accounts receivable", ASSET, "receivable", None),
+    ("2100", "VAT payable", LIABILITY, "vat", None),
+    ("2200", "Member credit", LIABILITY, "member_credit", None),
+    ("3000", "General fund (retained surplus)", EQUITY, "general_fund", None),
+    ("3100", "Community fund", EQUITY, "community_fund", None),
+    ("4000", "Income: memberships", INCOME, "income_membership", None),
+    ("4010", "Income: bookings", INCOME, "income_booking", None),
+    ("4020", "Income: passes", INCOME, "income_pass", None),
+    ("4090", "Income: other (grants and donations)", INCOME, "income_other", None),
+    ("5000", "Rent", EXPENSE, "expense_rent", None),
+    ("5010", "Utilities", EXPENSE, "expense_utilities", None),
+    ("5020", "Staff", EXPENSE, "expense_staff", None),
+    ("5030", "Cleaning", EXPENSE, "expense_cleaning", None),
+    ("5040", "Equipment", EXPENSE, "expense_equipment", None),
+    ("5090", "Other costs", EXPENSE, "expense_other", None),
+    ("6000", "Reinvestment: building", EXPENSE, "reinvest_building", ReinvestmentKind.BUILDING.value),
+    ("6010", "Reinvestment: community grants", EXPENSE, "reinvest_community_grants", ReinvestmentKind.COMMUNITY_GRANTS.value),
+    ("6020", "Reinvestment: bursaries", EXPENSE, "reinvest_bursaries", ReinvestmentKind.BURSARIES.value),
+    ("6030", "Reinvestment: community projects", EXPENSE, "reinvest_community_projects", ReinvestmentKind.COMMUNITY_PROJECTS.value),
 )
 REINVESTMENT_ROLE = {kind: role for _, _, _, role, kind in DEFAULT_CHART if kind}
 CODE_PATTERN = re.compile(r"^[0-9]{3,6}$")

@@ -5,6 +5,7 @@ width it is given (a viewBox, no fixed size), so it reads on a phone."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT, MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 640, 260, 70, 40, 16

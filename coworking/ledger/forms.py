@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from coworking.forms import DateField, PageForm

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from coworking.spreadsheet import safe_cell
 from coworking.memberships.lifecycle import timeline_of
 from coworking.memberships.models import Concession, Membership, Plan
 from coworking.memberships.periods import Period
 from coworking.memberships.queries import MembershipState, reference_day, state_of
 from coworking.memberships.timeline import discount_for
 from coworking.money import minor_to_decimal, money_input_value
+from coworking.spreadsheet import safe_cell
 
 STATE_LABELS = {
     MembershipState.UPCOMING: "Upcoming",

@@ -23,8 +23,14 @@ from coworking.ledger.models import JournalEntry, Posting
 from coworking.ledger.posting import post_entry
 from coworking.ledger.reports import trial_balance
 from tests.billing.documents import TODAY, issue, make_draft
-from tests.billing.test_properties import MONEY_SETTINGS, START, apply, fresh, operations
-from tests.billing.test_properties import world  # noqa: F401  (the fixture)
+from tests.billing.test_properties import (
+    MONEY_SETTINGS,
+    START,
+    apply,
+    fresh,
+    operations,
+    world,  # noqa: F401  (the fixture)
+)
 
 
 def role_balance(hub, role: str) -> int:
