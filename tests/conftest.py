@@ -118,8 +118,7 @@ def database_url(request, tmp_path_factory) -> str:
 def empty_all_tables() -> None:
     tables = [table for table in db.metadata.sorted_tables]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_postgres_tables(tables)
     else:
         # Issued invoices refuse DELETE by trigger (PostgreSQL's TRUNCATE fires no row trigger):
         # SQLite sets those triggers aside while it empties the tables.
@@ -133,6 +132,27 @@ def empty_all_tables() -> None:
         for _, definition in frozen:
             db.session.execute(sa.text(definition))
     db.session.commit()
+
+
+def empty_postgres_tables(tables) -> None:
+    """Delete the rows of the tables that have any, with triggers and foreign keys set aside
+    (``session_replication_role``), and restart every sequence: what ``TRUNCATE ... RESTART
+    IDENTITY`` does, at a few milliseconds instead of a quarter of a second (TRUNCATE makes new
+    files for every table and index). Without the superuser's right to set the role, TRUNCATE."""
+    probe = " UNION ALL ".join(f"(SELECT '{table.name}' FROM \"{table.name}\" LIMIT 1)" for table in tables)
+    with_rows = list(db.session.scalars(sa.text(probe)))
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    except sa.exc.DBAPIError:
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return
+    for name in with_rows:
+        db.session.execute(sa.text(f'DELETE FROM "{name}"'))
+    db.session.execute(sa.text(
+        "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+        "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"))
 
 
 class IsolatedClient(FlaskClient):

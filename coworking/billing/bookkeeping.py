@@ -11,6 +11,8 @@ an invoice and its entry commit or roll back together:
 - a credit note's release of what an invoice was overpaid: receivable against member credit.
 
 So the receivable account always equals what parties owe and member credit what they are owed.
+The entries are written by billing's next flush (a batch of issued invoices writes all of theirs
+together), or by the first query that needs them.
 """
 from __future__ import annotations
 
@@ -37,14 +39,14 @@ def post_document(document: Invoice, *, by=None) -> None:
             lines.append((INCOME_ROLE.get(line.income_kind, "income_other"), -line.amount_minor))
     kind = "Credit note" if document.is_credit_note else "Invoice"
     post_entry(document.hub, on=document.issued_on, memo=f"{kind} {document.number}, {document.billed_name}",
-               lines=lines, source_kind=document.kind, source_id=document.id, by=by)
+               lines=lines, source_kind=document.kind, source_id=document.id, by=by, flush=False)
 
 
 def post_credit_used(invoice: Invoice, *, by=None) -> None:
     if invoice.credit_applied_minor:
         post_entry(invoice.hub, on=invoice.issued_on, memo=f"Credit used by invoice {invoice.number}",
                    lines=[("member_credit", invoice.credit_applied_minor), ("receivable", -invoice.credit_applied_minor)],
-                   source_kind="credit_used", source_id=invoice.id, by=by)
+                   source_kind="credit_used", source_id=invoice.id, by=by, flush=False)
 
 
 def post_payment(hub, payment: Payment, allocated_minor: int, *, by=None) -> None:
@@ -53,11 +55,11 @@ def post_payment(hub, payment: Payment, allocated_minor: int, *, by=None) -> Non
     post_entry(hub, on=payment.received_on, memo=f"Payment received{reference}", lines=[
         (money, payment.amount_minor), ("receivable", -allocated_minor),
         ("member_credit", -(payment.amount_minor - allocated_minor)),
-    ], source_kind="payment", source_id=payment.id, by=by)
+    ], source_kind="payment", source_id=payment.id, by=by, flush=False)
 
 
 def post_credit_release(note: Invoice, released_minor: int, *, by=None) -> None:
     if released_minor:
         post_entry(note.hub, on=note.issued_on, memo=f"Overpayment released to credit by {note.number}",
                    lines=[("receivable", released_minor), ("member_credit", -released_minor)],
-                   source_kind="credit_release", source_id=note.id, by=by)
+                   source_kind="credit_release", source_id=note.id, by=by, flush=False)

@@ -43,6 +43,7 @@ DEFAULT_CHART: tuple[tuple[str, str, AccountType, str, str | None], ...] = (
 )
 REINVESTMENT_ROLE = {kind: role for _, _, _, role, kind in DEFAULT_CHART if kind}
 CODE_PATTERN = re.compile(r"^[0-9]{3,6}$")
+ROLE_IDS_CACHE = "ledger_role_account_ids"
 
 
 def ensure_chart(hub: Hub) -> dict[str, LedgerAccount]:
@@ -55,6 +56,15 @@ def ensure_chart(hub: Hub) -> dict[str, LedgerAccount]:
         db.session.flush()
         accounts = accounts_by_role(hub)
     return accounts
+
+
+def role_account_ids(hub: Hub) -> dict[str, int]:
+    """The ids of the hub's accounts by role, read once per transaction: a run's batch posts
+    hundreds of entries (the cache goes with the transaction: ``integrity``)."""
+    cache = db.session.info.setdefault(ROLE_IDS_CACHE, {})
+    if hub.id not in cache:
+        cache[hub.id] = {role: account.id for role, account in ensure_chart(hub).items()}
+    return cache[hub.id]
 
 
 def accounts_by_role(hub: Hub) -> dict[str, LedgerAccount]:

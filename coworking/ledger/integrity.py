@@ -8,10 +8,15 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from coworking.ledger.chart import ROLE_IDS_CACHE
 from coworking.ledger.errors import LedgerError
 from coworking.ledger.models import JournalEntry, Posting
+from coworking.ledger.posting import CLOSED_CACHE
 
 NEW_ENTRIES = "ledger_new_entries"
+# What posting reads once per transaction (accounts by role, closed periods): dropped when the
+# transaction ends, or a savepoint rolls back, so nothing outlives what it was read in.
+TRANSACTION_CACHES = (ROLE_IDS_CACHE, CLOSED_CACHE)
 
 
 def _remember_new_entries(session: Session, flush_context) -> None:
@@ -38,8 +43,15 @@ def _forget(session: Session, *_) -> None:
     session.info.pop(NEW_ENTRIES, None)
 
 
+def _forget_caches(session: Session, *_) -> None:
+    for key in TRANSACTION_CACHES:
+        session.info.pop(key, None)
+
+
 def install(session_class=Session) -> None:
     if not event.contains(session_class, "before_commit", _check_balanced):
         event.listen(session_class, "after_flush", _remember_new_entries)
         event.listen(session_class, "before_commit", _check_balanced)
         event.listen(session_class, "after_rollback", _forget)
+        event.listen(session_class, "after_commit", _forget_caches)
+        event.listen(session_class, "after_soft_rollback", _forget_caches)

@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from coworking.accounts.models import User
 from coworking.extensions import db
 from coworking.hubs.models import Hub
-from coworking.ledger.chart import ensure_chart
+from coworking.ledger.chart import role_account_ids
 from coworking.ledger.errors import LedgerError
 from coworking.ledger.models import ClosedPeriod, JournalEntry, LedgerAccount, Posting
 
 Line = tuple["str | LedgerAccount", int]
+CLOSED_CACHE = "ledger_closed_periods"
 
 
 def post_entry(
@@ -30,10 +31,14 @@ def post_entry(
     source_kind: str = "manual",
     source_id: int | None = None,
     by: User | None = None,
+    flush: bool = True,
 ) -> JournalEntry:
-    """A new balanced entry. Refuses an empty or unbalanced one, or a date in a closed period."""
-    accounts = ensure_chart(hub)
-    postings = [(resolve_account(hub, accounts, account), amount) for account, amount in lines if amount]
+    """A new balanced entry. Refuses an empty or unbalanced one, or a date in a closed period.
+
+    :param flush: write it now (its id is wanted); billing leaves it to its own flush, so a
+        batch of invoices writes all their entries in a few statements."""
+    by_role = role_account_ids(hub)
+    postings = [(account_id(hub, by_role, account), amount) for account, amount in lines if amount]
     if len(postings) < 2:
         raise LedgerError("An entry needs at least two accounts with an amount.", field="lines")
     if sum(amount for _, amount in postings) != 0:
@@ -41,20 +46,20 @@ def post_entry(
     check_period_open(hub, on)
     entry = JournalEntry(hub_id=hub.id, entry_date=on, memo=memo.strip()[:300] or "Entry",
                          currency=hub.currency, source_kind=source_kind, source_id=source_id,
-                         created_by_id=by.id if by else None)
+                         created_by_id=by.id if by else None,
+                         postings=[Posting(hub_id=hub.id, account_id=account, entry_date=on, amount_minor=amount)
+                                   for account, amount in postings])
     db.session.add(entry)
-    db.session.flush()
-    db.session.add_all(Posting(entry_id=entry.id, hub_id=hub.id, account_id=account.id,
-                               entry_date=on, amount_minor=amount) for account, amount in postings)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return entry
 
 
-def resolve_account(hub: Hub, by_role: dict[str, LedgerAccount], account: str | LedgerAccount) -> LedgerAccount:
+def account_id(hub: Hub, by_role: dict[str, int], account: str | LedgerAccount) -> int:
     if isinstance(account, LedgerAccount):
         if account.hub_id != hub.id:
             raise LedgerError("That account belongs to another hub.", field="account", status=403)
-        return account
+        return account.id
     return by_role[account]
 
 
@@ -92,12 +97,21 @@ def closing_period(hub: Hub, day: date) -> ClosedPeriod | None:
         ClosedPeriod.hub_id == hub.id, ClosedPeriod.starts_on <= day, ClosedPeriod.ends_on >= day).limit(1))
 
 
+def closed_ranges(hub: Hub) -> list[tuple[date, date]]:
+    """The hub's closed periods, read once per transaction (``integrity`` drops the cache)."""
+    cache = db.session.info.setdefault(CLOSED_CACHE, {})
+    if hub.id not in cache:
+        cache[hub.id] = db.session.execute(sa.select(ClosedPeriod.starts_on, ClosedPeriod.ends_on)
+                                           .where(ClosedPeriod.hub_id == hub.id)).tuples().all()
+    return cache[hub.id]
+
+
 def check_period_open(hub: Hub, day: date) -> None:
-    closed = closing_period(hub, day)
-    if closed:
-        raise LedgerError(
-            f"The books from {closed.starts_on:%-d %b %Y} to {closed.ends_on:%-d %b %Y} are closed: "
-            "date the entry in an open period (a correction is a reversal there).", field="entry_date")
+    for starts_on, ends_on in closed_ranges(hub):
+        if starts_on <= day <= ends_on:
+            raise LedgerError(
+                f"The books from {starts_on:%-d %b %Y} to {ends_on:%-d %b %Y} are closed: "
+                "date the entry in an open period (a correction is a reversal there).", field="entry_date")
 
 
 def close_period(hub: Hub, *, starts_on: date, ends_on: date, today: date, by: User | None = None) -> ClosedPeriod:
@@ -109,4 +123,5 @@ def close_period(hub: Hub, *, starts_on: date, ends_on: date, today: date, by: U
     closed = ClosedPeriod(hub_id=hub.id, starts_on=starts_on, ends_on=ends_on, closed_by_id=by.id if by else None)
     db.session.add(closed)
     db.session.flush()
+    db.session.info.get(CLOSED_CACHE, {}).pop(hub.id, None)
     return closed

@@ -100,25 +100,33 @@ def _month_end(year: int, month: int) -> date:
 
 def figures_by_period(hub: Hub, *, start: date, end: date, granularity: str = "month") -> list[PeriodFigures]:
     """Income, costs, set aside and reinvested for each period that has any, oldest first:
-    one grouped query over postings by year, month and account."""
+    one grouped query over postings by year, month and account, and one over the community
+    fund's set-asides (the few postings that need their entry's kind)."""
     accounts = {account.id: account for account in hub_accounts(hub)}
+    fund_id = ensure_chart(hub)["community_fund"].id
     year = sa.extract("year", Posting.entry_date)
     month = sa.extract("month", Posting.entry_date)
-    set_aside = sa.func.sum(sa.case((JournalEntry.source_kind == "set_aside", Posting.amount_minor), else_=0))
-    query = (sa.select(year, month, Posting.account_id, sa.func.sum(Posting.amount_minor), set_aside)
-             .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-             .where(Posting.hub_id == hub.id))
-    query = _between(query, start, end).group_by(year, month, Posting.account_id)
+    sums = _between(sa.select(year, month, Posting.account_id, sa.func.sum(Posting.amount_minor))
+                    .where(Posting.hub_id == hub.id), start, end).group_by(year, month, Posting.account_id)
+    set_aside = _between(
+        sa.select(year, month, sa.func.sum(Posting.amount_minor))
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .where(Posting.hub_id == hub.id, Posting.account_id == fund_id, JournalEntry.source_kind == "set_aside"),
+        start, end).group_by(year, month)
     periods: dict[str, PeriodFigures] = {}
-    fund_id = ensure_chart(hub)["community_fund"].id
-    for y, m, account_id, amount, aside in db.session.execute(query):
+
+    def figures_of(y, m) -> PeriodFigures:
         key, first, last = period_key(int(y), int(m), granularity)
-        figures = periods.setdefault(key, PeriodFigures(key, first, last))
-        _add(figures, accounts[account_id], int(amount or 0), int(aside or 0), fund_id)
+        return periods.setdefault(key, PeriodFigures(key, first, last))
+
+    for y, m, account_id, amount in db.session.execute(sums):
+        _add(figures_of(y, m), accounts[account_id], int(amount or 0))
+    for y, m, amount in db.session.execute(set_aside):
+        figures_of(y, m).set_aside_minor -= int(amount or 0)
     return [periods[key] for key in sorted(periods)]
 
 
-def _add(figures: PeriodFigures, account: LedgerAccount, amount: int, aside: int, fund_id: int) -> None:
+def _add(figures: PeriodFigures, account: LedgerAccount, amount: int) -> None:
     if account.type == AccountType.INCOME.value:
         figures.income_by_account[account.name] = figures.income_by_account.get(account.name, 0) - amount
     elif account.is_reinvestment:
@@ -126,8 +134,6 @@ def _add(figures: PeriodFigures, account: LedgerAccount, amount: int, aside: int
         figures.reinvested_by_kind[kind] = figures.reinvested_by_kind.get(kind, 0) + amount
     elif account.type == AccountType.EXPENSE.value:
         figures.costs_by_account[account.name] = figures.costs_by_account.get(account.name, 0) + amount
-    elif account.id == fund_id:
-        figures.set_aside_minor += -aside
 
 
 def _between(query, start: date | None, end: date | None):
