@@ -17,6 +17,7 @@ from flask_login import login_user
 
 from bench.common import Note, Timing, progress, timed
 from bench.seeding import EMAIL_DOMAIN, SLUG_PREFIX
+from bench.seeding import remove_books as remove_hub_books
 from coworking.accounts.models import User
 from coworking.extensions import db
 from coworking.hubs.models import Hub
@@ -132,37 +133,11 @@ def export_all(hub: Hub) -> int:
 
 
 def remove_books() -> None:
-    """Delete the bench hub's books, setting the append-only triggers aside meanwhile."""
+    """Delete the bench hub with its books."""
     hub_id = db.session.scalar(sa.select(Hub.id).where(Hub.slug == SLUG))
     if hub_id is not None:
-        with append_only_set_aside():
-            entry_ids = sa.select(JournalEntry.id).where(JournalEntry.hub_id == hub_id)
-            db.session.execute(sa.delete(Reinvestment).where(Reinvestment.entry_id.in_(entry_ids)))
-            db.session.execute(sa.delete(Posting).where(Posting.hub_id == hub_id))
-            db.session.execute(sa.delete(JournalEntry).where(JournalEntry.hub_id == hub_id))
-            db.session.execute(sa.delete(LedgerAccount).where(LedgerAccount.hub_id == hub_id))
-            db.session.execute(sa.delete(Hub).where(Hub.id == hub_id))
+        remove_hub_books([hub_id])
+        db.session.execute(sa.delete(LedgerAccount).where(LedgerAccount.hub_id == hub_id))
+        db.session.execute(sa.delete(Hub).where(Hub.id == hub_id))
     db.session.execute(sa.delete(User).where(User.email == f"books-manager@{EMAIL_DOMAIN}"))
     db.session.commit()
-
-
-class append_only_set_aside:
-    TABLES = ("journal_entries", "ledger_postings", "ledger_reinvestments")
-
-    def __enter__(self):
-        if db.engine.dialect.name == "sqlite":
-            self.saved = db.session.execute(sa.text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%frozen%'")).all()
-            for name, _ in self.saved:
-                db.session.execute(sa.text(f"DROP TRIGGER {name}"))
-        else:
-            for table in self.TABLES:
-                db.session.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-
-    def __exit__(self, *exc):
-        if db.engine.dialect.name == "sqlite":
-            for _, definition in self.saved:
-                db.session.execute(sa.text(definition))
-        else:
-            for table in self.TABLES:
-                db.session.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))

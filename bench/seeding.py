@@ -23,6 +23,7 @@ from coworking.bookings.models import Booking
 from coworking.extensions import db
 from coworking.hubs.models import Hub, Space
 from coworking.hubs.services import create_hub
+from coworking.ledger.models import JournalEntry, Posting, Receipt, Reinvestment
 from coworking.mail import OutboxMessage
 from coworking.timezones import combine_local, local_today
 from coworking.types import utcnow
@@ -121,12 +122,47 @@ def remove_bench_data() -> None:
         space_ids = sa.select(Space.id).where(Space.hub_id.in_(hub_ids))
         # Explicitly, not by cascade: SQLite deletes cascaded rows one trigger-checked row at a time.
         db.session.execute(sa.delete(Booking).where(Booking.space_id.in_(space_ids)))
+        remove_books(hub_ids)
         db.session.execute(sa.delete(Hub).where(Hub.id.in_(hub_ids)))
     bench_users = sa.select(User.id).where(User.email.endswith("@" + EMAIL_DOMAIN))
     db.session.execute(sa.delete(Booking).where(Booking.member_id.in_(bench_users)))
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address.endswith("@" + EMAIL_DOMAIN)))
     db.session.execute(sa.delete(User).where(User.email.endswith("@" + EMAIL_DOMAIN)))
     db.session.commit()
+
+
+def remove_books(hub_ids: list[int]) -> None:
+    """The hubs' ledger (issued invoices post to it), its append-only triggers set aside."""
+    entry_ids = sa.select(JournalEntry.id).where(JournalEntry.hub_id.in_(hub_ids))
+    with append_only_set_aside():
+        db.session.execute(sa.delete(Reinvestment).where(Reinvestment.entry_id.in_(entry_ids)))
+        db.session.execute(sa.delete(Receipt).where(Receipt.entry_id.in_(entry_ids)))
+        db.session.execute(sa.delete(Posting).where(Posting.hub_id.in_(hub_ids)))
+        db.session.execute(sa.delete(JournalEntry).where(JournalEntry.hub_id.in_(hub_ids)))
+
+
+class append_only_set_aside:
+    """The ledger's append-only triggers set aside for the bench's own clean-up."""
+
+    TABLES = ("journal_entries", "ledger_postings", "ledger_reinvestments")
+
+    def __enter__(self):
+        if db.engine.dialect.name == "sqlite":
+            self.saved = db.session.execute(sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%frozen%'")).all()
+            for name, _ in self.saved:
+                db.session.execute(sa.text(f"DROP TRIGGER {name}"))
+        else:
+            for table in self.TABLES:
+                db.session.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+
+    def __exit__(self, *exc):
+        if db.engine.dialect.name == "sqlite":
+            for _, definition in self.saved:
+                db.session.execute(sa.text(definition))
+        else:
+            for table in self.TABLES:
+                db.session.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
 
 # --- bookings -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import (
     format_currency,
@@ -55,8 +56,10 @@ def minor_to_decimal(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-minor_digits(currency))
 
 
+@lru_cache(maxsize=4096)
 def format_money(amount_minor: int, currency: str, locale: str = "en_GB") -> str:
-    """1250, 'GBP' -> '£12.50'."""
+    """1250, 'GBP' -> '£12.50'. Remembered: Babel takes about 50 µs a call, and a page or a run's
+    mail shows the same few prices again and again."""
     return format_currency(minor_to_decimal(amount_minor, currency), currency, locale=locale)
 
 

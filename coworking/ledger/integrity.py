@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from coworking.ledger.chart import ROLE_IDS_CACHE
 from coworking.ledger.errors import LedgerError
 from coworking.ledger.models import JournalEntry, Posting
-from coworking.ledger.posting import CLOSED_CACHE
+from coworking.ledger.posting import CLOSED_CACHE, PENDING_POSTINGS, write_pending_postings
 
 NEW_ENTRIES = "ledger_new_entries"
 # What posting reads once per transaction (accounts by role, closed periods): dropped when the
 # transaction ends, or a savepoint rolls back, so nothing outlives what it was read in.
-TRANSACTION_CACHES = (ROLE_IDS_CACHE, CLOSED_CACHE)
+TRANSACTION_CACHES = (ROLE_IDS_CACHE, CLOSED_CACHE, PENDING_POSTINGS)
 
 
 def _remember_new_entries(session: Session, flush_context) -> None:
@@ -51,6 +51,7 @@ def _forget_caches(session: Session, *_) -> None:
 def install(session_class=Session) -> None:
     if not event.contains(session_class, "before_commit", _check_balanced):
         event.listen(session_class, "after_flush", _remember_new_entries)
+        event.listen(session_class, "after_flush", write_pending_postings)
         event.listen(session_class, "before_commit", _check_balanced)
         event.listen(session_class, "after_rollback", _forget)
         event.listen(session_class, "after_commit", _forget_caches)

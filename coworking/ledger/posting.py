@@ -20,6 +20,7 @@ from coworking.ledger.models import ClosedPeriod, JournalEntry, LedgerAccount, P
 
 Line = tuple["str | LedgerAccount", int]
 CLOSED_CACHE = "ledger_closed_periods"
+PENDING_POSTINGS = "ledger_pending_postings"  # (entry, [(account id, amount)]) until the entry's flush
 
 
 def post_entry(
@@ -35,8 +36,12 @@ def post_entry(
 ) -> JournalEntry:
     """A new balanced entry. Refuses an empty or unbalanced one, or a date in a closed period.
 
-    :param flush: write it now (its id is wanted); billing leaves it to its own flush, so a
-        batch of invoices writes all their entries in a few statements."""
+    The postings are written right after the entry, by the flush that writes it, in one
+    statement with every other entry's of that flush (``write_pending_postings``): a run's
+    batch of invoices writes its thousand postings at once, not as a thousand ORM objects.
+
+    :param flush: write it now (its id is wanted); billing leaves it to its own flush.
+    """
     by_role = role_account_ids(hub)
     postings = [(account_id(hub, by_role, account), amount) for account, amount in lines if amount]
     if len(postings) < 2:
@@ -46,13 +51,31 @@ def post_entry(
     check_period_open(hub, on)
     entry = JournalEntry(hub_id=hub.id, entry_date=on, memo=memo.strip()[:300] or "Entry",
                          currency=hub.currency, source_kind=source_kind, source_id=source_id,
-                         created_by_id=by.id if by else None,
-                         postings=[Posting(hub_id=hub.id, account_id=account, entry_date=on, amount_minor=amount)
-                                   for account, amount in postings])
+                         created_by_id=by.id if by else None)
     db.session.add(entry)
+    db.session.info.setdefault(PENDING_POSTINGS, []).append((entry, postings))
     if flush:
         db.session.flush()
     return entry
+
+
+def write_pending_postings(session, _flush_context=None) -> None:
+    """After a flush: the postings of the entries it wrote (their ids now known), in one
+    executemany. Entries the flush left out stay pending for the next one."""
+    pending = session.info.pop(PENDING_POSTINGS, None)
+    if not pending:
+        return
+    rows, waiting = [], []
+    for entry, postings in pending:
+        if entry.id is None:
+            waiting.append((entry, postings))
+            continue
+        rows += [{"entry_id": entry.id, "hub_id": entry.hub_id, "account_id": account, "entry_date": entry.entry_date,
+                  "amount_minor": amount} for account, amount in postings]
+    if waiting:
+        session.info[PENDING_POSTINGS] = waiting
+    if rows:
+        session.connection().execute(Posting.__table__.insert(), rows)
 
 
 def account_id(hub: Hub, by_role: dict[str, int], account: str | LedgerAccount) -> int:
