@@ -34,7 +34,8 @@ run: seed
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Tests run in one process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this one.
+# Tests run in one process per core (pytest-xdist; an idle process takes tests queued for a busy
+# one, so a few long tests at the end do not leave a core idle); PYTEST_WORKERS=0 runs them here.
 PYTEST_WORKERS ?= auto
 # The browser tests inject axe-core from npm (package-lock.json pins it).
 node_modules/.package-lock.json: package.json package-lock.json
@@ -42,7 +43,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: install node_modules/.package-lock.json
 	@$(BIN)/python tests/check_postgres.py
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -50,10 +50,10 @@ def ensure_chart(hub: Hub) -> dict[str, LedgerAccount]:
     """The hub's accounts by role, making the default chart first if the hub has none."""
     accounts = accounts_by_role(hub)
     if not accounts:
-        for code, name, type_, role, kind in DEFAULT_CHART:
-            db.session.add(LedgerAccount(hub_id=hub.id, code=code, name=name, type=type_.value,
-                                         role=role, reinvestment_kind=kind))
-        db.session.flush()
+        # One executemany (every hub, so every test, makes a chart), then read back as objects.
+        db.session.execute(sa.insert(LedgerAccount), [
+            {"hub_id": hub.id, "code": code, "name": name, "type": type_.value, "role": role, "reinvestment_kind": kind}
+            for code, name, type_, role, kind in DEFAULT_CHART])
         accounts = accounts_by_role(hub)
     return accounts
 
