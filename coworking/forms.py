@@ -10,12 +10,14 @@ from typing import TypeVar
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField as WTFormsDateField
-from wtforms import Field, FieldList, Form, FormField
+from wtforms import Field, FieldList, Form, FormField, StringField
 from wtforms import MonthField as WTFormsMonthField
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextArea
 
 from coworking.dates import OUT_OF_RANGE, is_sensible_day
 from coworking.errors import DomainError
+from coworking.money import MoneyError, parse_money
 from coworking.text import single_line_problem, text_problem
 from coworking.transactions import unit_of_work
 
@@ -41,6 +43,37 @@ class MonthField(WTFormsMonthField):
         if self.data is not None and not is_sensible_day(self.data):
             self.data = None
             raise ValueError(OUT_OF_RANGE)
+
+
+def strip(value):
+    """A field filter: the text without surrounding spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class MoneyField(StringField):
+    """An amount in the form's ``currency`` ('12.50', kept as typed); after validation ``minor``
+    holds it in minor units (None when an optional field is left blank). Whether the amount is
+    allowed (not negative, not zero) is the services' to say, beside the same field.
+
+    :param example: the amount the "enter an amount" message shows."""
+
+    def __init__(self, label=None, validators=None, *, required: bool = True, example: str = "12.50", **kwargs):
+        super().__init__(label, validators, filters=[strip], **kwargs)
+        self.required, self.example = required, example
+        self.minor: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.minor = None
+        if not self.data:
+            if self.required:
+                raise StopValidation(f"Enter an amount, such as {self.example}.")
+            return
+        try:
+            self.minor = parse_money(self.data, form.currency)
+        except MoneyError as error:
+            raise StopValidation(str(error)) from error
+
+
 class PageForm(FlaskForm):
     """Every page's form: besides its own validators, no text field may hold a control character
     (such as NUL, which PostgreSQL refuses), nor a one-line field a line break (only text areas

@@ -17,9 +17,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from coworking.billing.models import PaymentMethod
 from coworking.billing.settings import DATE_FORMATS
-from coworking.forms import DateField, PageForm
-from coworking.hubs.forms import strip
-from coworking.memberships.forms.fields import MoneyField, PercentField
+from coworking.forms import DateField, MoneyField, PageForm, strip
+from coworking.memberships.forms.fields import PercentField
 
 METHOD_LABELS = {
     PaymentMethod.BANK_TRANSFER.value: "Bank transfer",

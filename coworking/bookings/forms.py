@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coworking.bookings.recurrence import ORDINALS, WEEKDAY_NAMES
-from coworking.forms import DateField, PageForm
-from coworking.hubs.forms import TIME_FORMATS, strip
+from coworking.forms import DateField, PageForm, strip
+from coworking.hubs.forms import TIME_FORMATS
 from coworking.hubs.models import Space
 
 ANY_DESK = "any"

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
-from coworking.forms import DateField, PageForm
+from coworking.forms import DateField, PageForm, strip
 from coworking.hubs.models import WEEKDAYS, Hub, Space, SpaceKind
 from coworking.hubs.roles import Role
 from coworking.hubs.services import DayHours
@@ -27,10 +27,6 @@ MAX_AMENITIES = 30
 MAX_AMENITY_LENGTH = 60
 # Browsers send "09:00", or "09:00:00" when the input has a step in seconds.
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 # --- hubs -----------------------------------------------------------------------------------

@@ -15,38 +15,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, Optional
 
-from coworking.forms import DateField, PageForm
-from coworking.money import MoneyError, parse_money
+from coworking.forms import DateField, MoneyField, PageForm, strip
 
 KIND_CHOICES = [("building", "The building"), ("community_grants", "Community grants"),
                 ("bursaries", "Bursaries"), ("community_projects", "Community projects")]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class AmountField(StringField):
-    """An amount in the form's ``currency``, such as 420 or 420.00; ``minor`` after validation."""
-
-    def __init__(self, label=None, validators=None, *, required: bool = True, **kwargs):
-        super().__init__(label, validators, filters=[_strip], **kwargs)
-        self.required = required
-        self.minor: int | None = None
-
-    def pre_validate(self, form) -> None:
-        self.minor = None
-        if not self.data:
-            if self.required:
-                raise StopValidation("Enter an amount, such as 420.00.")
-            self.minor = 0
-            return
-        try:
-            self.minor = parse_money(self.data, form.currency)
-        except MoneyError as error:
-            raise StopValidation(str(error)) from error
 
 
 class CurrencyForm(PageForm):
@@ -59,9 +33,9 @@ class SimpleEntryForm(CurrencyForm):
     direction = RadioField("Money", choices=[("out", "Money out: a cost we paid"), ("in", "Money in: income we received")],
                            default="out", validators=[InputRequired("Choose money out or money in.")])
     entry_date = DateField("Date", validators=[InputRequired("Enter the date, such as 2026-11-30.")])
-    description = StringField("What for", filters=[_strip], validators=[InputRequired("Say what it was for."), Length(max=300)])
+    description = StringField("What for", filters=[strip], validators=[InputRequired("Say what it was for."), Length(max=300)])
     account = SelectField("Category", coerce=int, validate_choice=False)
-    amount = AmountField("Amount")
+    amount = MoneyField("Amount", example="420.00")
     via = RadioField("Through", choices=[("bank", "The bank"), ("cash", "Cash")], default="bank")
     receipt = FileField("Receipt (optional: a PDF or an image, at most 5 MB)")
     submit = SubmitField("Record it")
@@ -72,13 +46,13 @@ class LineForm(PageForm):
         csrf = False
 
     account = SelectField("Account", coerce=int, validate_choice=False, validators=[Optional()])
-    debit = StringField("Debit", filters=[_strip])
-    credit = StringField("Credit", filters=[_strip])
+    debit = StringField("Debit", filters=[strip])
+    credit = StringField("Credit", filters=[strip])
 
 
 class MultiLineEntryForm(CurrencyForm):
     entry_date = DateField("Date", validators=[InputRequired("Enter the date, such as 2026-11-30.")])
-    description = StringField("Description", filters=[_strip], validators=[InputRequired("Describe the entry."), Length(max=300)])
+    description = StringField("Description", filters=[strip], validators=[InputRequired("Describe the entry."), Length(max=300)])
     lines = FieldList(FormField(LineForm), min_entries=6, max_entries=12)
     receipt = FileField("Receipt (optional: a PDF or an image, at most 5 MB)")
     submit = SubmitField("Record the entry")
@@ -86,19 +60,19 @@ class MultiLineEntryForm(CurrencyForm):
 
 class SetAsideForm(CurrencyForm):
     entry_date = DateField("Date", validators=[InputRequired("Enter the date.")])
-    amount = AmountField("Amount to set aside")
-    memo = StringField("Note", filters=[_strip], validators=[Length(max=300)])
+    amount = MoneyField("Amount to set aside", example="420.00")
+    memo = StringField("Note", filters=[strip], validators=[Length(max=300)])
     submit = SubmitField("Set it aside")
 
 
 class ReinvestForm(CurrencyForm):
     entry_date = DateField("Date", validators=[InputRequired("Enter the date.")])
     kind = SelectField("Kind", choices=KIND_CHOICES)
-    what = StringField("What it was for", filters=[_strip], validators=[InputRequired("Say what it was for."), Length(max=300)])
-    beneficiary = StringField("For whom (an enterprise, a project, or a person who agreed)", filters=[_strip], validators=[Length(max=200)])
+    what = StringField("What it was for", filters=[strip], validators=[InputRequired("Say what it was for."), Length(max=300)])
+    beneficiary = StringField("For whom (an enterprise, a project, or a person who agreed)", filters=[strip], validators=[Length(max=200)])
     beneficiary_is_person = BooleanField("The beneficiary is a person")
     consent_given = BooleanField("They agreed to be named")
-    amount = AmountField("Amount")
+    amount = MoneyField("Amount", example="420.00")
     paid_from = RadioField("Paid from", choices=[("bank", "The bank"), ("cash", "Cash")], default="bank")
     published = BooleanField("Show it on the transparency page", default=True)
     allow_negative_fund = BooleanField("Let the community fund go below zero for this")
@@ -107,13 +81,13 @@ class ReinvestForm(CurrencyForm):
 
 class ClosePeriodForm(PageForm):
     kind = RadioField("Close", choices=[("month", "A month"), ("year", "A year")], default="month")
-    period = StringField("Which", filters=[_strip], validators=[InputRequired("Enter a month (2026-10) or a year (2026).")])
+    period = StringField("Which", filters=[strip], validators=[InputRequired("Enter a month (2026-10) or a year (2026).")])
     submit = SubmitField("Close the books for it")
 
 
 class AccountForm(PageForm):
-    code = StringField("Code", filters=[_strip], validators=[InputRequired("Enter a code of 3 to 6 digits.")])
-    name = StringField("Name", filters=[_strip], validators=[InputRequired("Name the account."), Length(max=120)])
+    code = StringField("Code", filters=[strip], validators=[InputRequired("Enter a code of 3 to 6 digits.")])
+    name = StringField("Name", filters=[strip], validators=[InputRequired("Name the account."), Length(max=120)])
     type = SelectField("Type", choices=[("expense", "Cost"), ("income", "Income"), ("asset", "Asset"),
                                         ("liability", "Liability"), ("equity", "Fund")])
     submit = SubmitField("Add the account")
@@ -121,7 +95,7 @@ class AccountForm(PageForm):
 
 class SettingsForm(PageForm):
     impact_public = BooleanField("Publish our transparency page")
-    impact_intro = TextAreaField("Introduction on the page", filters=[_strip], validators=[Length(max=2000)])
+    impact_intro = TextAreaField("Introduction on the page", filters=[strip], validators=[Length(max=2000)])
     submit = SubmitField("Save")
 
 

@@ -1,6 +1,5 @@
-"""Fields the memberships forms share: money in the hub's currency ('12.50', kept as the text
-typed and read as minor units), percentages ('17.5', read as basis points), and a choice of one
-of the hub's rows by id. Only the parsing is here: whether a value is allowed (not negative, at
+"""Fields the memberships forms share (money is ``coworking.forms.MoneyField``): percentages
+('17.5', read as basis points), and a choice of one of the hub's rows by id. Only the parsing is here: whether a value is allowed (not negative, at
 most 100%, a plan of this hub) is the services' to say, beside the same field."""
 from __future__ import annotations
 
@@ -9,29 +8,7 @@ from decimal import Decimal, InvalidOperation
 from wtforms import SelectField, StringField
 from wtforms.validators import StopValidation
 
-from coworking.hubs.forms import strip
-from coworking.money import MoneyError, parse_money
-
-
-class MoneyField(StringField):
-    """An amount in the form's ``currency``; after validation ``minor`` holds it in minor units
-    (None when an optional field is left blank)."""
-
-    def __init__(self, label=None, validators=None, *, required: bool = True, **kwargs):
-        super().__init__(label, validators, filters=[strip], **kwargs)
-        self.required = required
-        self.minor: int | None = None
-
-    def pre_validate(self, form) -> None:
-        self.minor = None
-        if not self.data:
-            if self.required:
-                raise StopValidation("Enter an amount, such as 12.50.")
-            return
-        try:
-            self.minor = parse_money(self.data, form.currency)
-        except MoneyError as error:
-            raise StopValidation(str(error)) from error
+from coworking.forms import strip
 
 
 def parse_percent(text: str) -> int:

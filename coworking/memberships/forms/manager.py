@@ -5,8 +5,7 @@ from __future__ import annotations
 from wtforms import EmailField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from coworking.forms import DateField, PageForm
-from coworking.hubs.forms import strip
+from coworking.forms import DateField, PageForm, strip
 from coworking.memberships.forms.fields import IdSelectField
 from coworking.memberships.queries import MembershipFilters, MembershipState
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
-from coworking.forms import PageForm
-from coworking.hubs.forms import strip
+from coworking.forms import PageForm, strip
 from coworking.memberships.applications import MAX_MESSAGE_LENGTH
 from coworking.memberships.periods import Period
 from coworking.types import MAX_INTEGER

@@ -10,10 +10,9 @@ from wtforms import BooleanField, EmailField, IntegerField, StringField, SubmitF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from coworking.bookings.forms import MultiCheckboxField
-from coworking.forms import DateField, PageForm
-from coworking.hubs.forms import strip
+from coworking.forms import DateField, MoneyField, PageForm, strip
 from coworking.hubs.models import SpaceKind
-from coworking.memberships.forms.fields import IdSelectField, MoneyField, PercentField, percent_text
+from coworking.memberships.forms.fields import IdSelectField, PercentField, percent_text
 from coworking.memberships.models import Plan
 from coworking.money import money_input_value
 

@@ -13,9 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from coworking.forms import DateField, MonthField, PageForm
-from coworking.hubs.forms import strip
-from coworking.memberships.forms.fields import IdSelectField, MoneyField, PercentField
+from coworking.forms import DateField, MoneyField, MonthField, PageForm, strip
+from coworking.memberships.forms.fields import IdSelectField, PercentField
 from coworking.memberships.history import MAX_NOTE_LENGTH
 from coworking.memberships.models import DESK_DAYS, ROOM_MINUTES
 
