@@ -27,7 +27,8 @@ def render_mail(name: str, **context) -> tuple[str, str]:
 
 def queue_confirmation(booking: Booking, member: User) -> None:
     subject, body = render_mail("confirmation", booking=booking, member=member)
-    queue_mail(member.email, subject, body, attachments=[("booking.ics", "text/calendar", calendar_file(booking))])
+    # Written by the commit's flush with the booking's other rows, not by a flush of its own.
+    queue_mail(member.email, subject, body, attachments=[("booking.ics", "text/calendar", calendar_file(booking))], flush=False)
 
 
 def calendar_file(booking: Booking) -> bytes:
