@@ -1,12 +1,14 @@
 """What every area's pages share for forms: the base of every page's form (``PageForm``, which
 refuses control characters beside the field they are in), a service's refusal shown beside the
-field it concerns, the submission saved as one unit of work, and a date field that keeps to the
-range of dates the app accepts (``coworking.dates``)."""
+field it concerns, the submission saved as one unit of work (``saved``) and the page answered with
+the status its form calls for (``form_page``), and a date field that keeps to the range of dates
+the app accepts (``coworking.dates``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField as WTFormsDateField
@@ -131,3 +133,32 @@ def save_or_show(form: Form, work: Callable[[], T], *, refused: Callable[[Domain
     except IntegrityError:
         add_error(form, None, RACED)
     return None
+
+
+# A refusal's status becomes the page's when it says something about who may (403), the state
+# (409) or the rules (422); anything else about a submitted form is a plain 400.
+PAGE_STATUSES = (403, 409, 422)
+
+
+def show_refusal_on(form: Form) -> Callable[[DomainError], None]:
+    """Show a refusal beside the form's field for it (a service's field named otherwise on the
+    form is renamed by the form's ``SERVICE_FIELDS``), and remember the page's status."""
+    renamed = getattr(form, "SERVICE_FIELDS", {})
+
+    def show(error: DomainError) -> None:
+        add_error(form, renamed.get(error.field, error.field), error.message)
+        form.page_status = error.status if error.status in PAGE_STATUSES else 400
+        form.refusal = error
+
+    return show
+
+
+def saved(form: Form, work: Callable[[], T]) -> T | None:
+    """``work`` as the request's unit of work; None when refused (shown on the form)."""
+    return save_or_show(form, work, refused=show_refusal_on(form))
+
+
+def form_page(template: str, form: Form, **context):
+    """A page holding ``form``: 200 when shown, 400 (or the refusal's 403/409/422) when it came back."""
+    status = getattr(form, "page_status", 400) if request.method == "POST" else 200
+    return render_template(template, form=form, **context), status

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import request
 
 from coworking.extensions import db
 
@@ -30,3 +31,11 @@ def page_of_query(query: sa.Select, page: int, per_page: int) -> Page:
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     return Page(items, page, per_page, total or 0)
+
+
+def page_number() -> int:
+    """The ``?page=`` of a list page (1 when absent or not a number)."""
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        return 1

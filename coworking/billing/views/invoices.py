@@ -27,12 +27,14 @@ from coworking.billing.payments import record_payment
 from coworking.billing.queries import InvoiceFilters, credit_notes_of, hub_invoices, invoice_payments
 from coworking.billing.totals import vat_by_rate
 from coworking.billing.views import bp
-from coworking.billing.views.common import PER_PAGE, can_manage, form_page, in_hub_or_404, me, saved
+from coworking.billing.views.common import PER_PAGE, can_manage, me
+from coworking.forms import form_page, saved
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
 from coworking.memberships.forms.fields import percent_text
 from coworking.memberships.periods import PERIOD_PATTERN
 from coworking.money import money_input_value
+from coworking.permissions import in_hub_or_404
 from coworking.timezones import local_today
 
 # --- the list -------------------------------------------------------------------------------

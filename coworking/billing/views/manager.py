@@ -27,23 +27,17 @@ from coworking.billing.models import ReminderSent
 from coworking.billing.queries import BILLING_JOBS, overdue_invoices, period_summaries, recent_jobs
 from coworking.billing.settings import save_settings, settings_for
 from coworking.billing.views import bp
-from coworking.billing.views.common import (
-    PER_PAGE,
-    can_manage,
-    form_page,
-    in_hub_or_404,
-    me,
-    page_number,
-    saved,
-)
+from coworking.billing.views.common import PER_PAGE, can_manage, me
 from coworking.errors import DomainError
 from coworking.extensions import db
-from coworking.forms import add_error
+from coworking.forms import add_error, form_page, saved
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
 from coworking.jobs import Job
 from coworking.memberships.errors import MembershipError
 from coworking.memberships.periods import Period, current_period, parse_period
+from coworking.paging import page_number
+from coworking.permissions import in_hub_or_404
 from coworking.timezones import local_today
 
 # --- the overview: periods, runs and their jobs ---------------------------------------------

@@ -24,9 +24,11 @@ from coworking.billing.statements import (
     statement_lines,
 )
 from coworking.billing.views import bp
-from coworking.billing.views.common import can_manage, in_hub_or_404, me, saved
+from coworking.billing.views.common import can_manage, me
+from coworking.forms import saved
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
+from coworking.permissions import in_hub_or_404
 from coworking.timezones import local_today
 
 

@@ -12,6 +12,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import login_required
 
 from coworking.extensions import db
+from coworking.forms import form_page, saved
 from coworking.hubs.loaders import managed_hub
 from coworking.ledger import manual
 from coworking.ledger.chart import add_account, hub_accounts
@@ -27,19 +28,12 @@ from coworking.ledger.impact import settings_for
 from coworking.ledger.models import ClosedPeriod, JournalEntry, Posting
 from coworking.ledger.posting import close_period, reverse_entry
 from coworking.ledger.views import bp
-from coworking.ledger.views.common import account_choices, date_arg, form_page, hub_account, me, saved, today
+from coworking.ledger.views.common import account_choices, date_arg, hub_account, me, today
 from coworking.money import MoneyError, parse_money
+from coworking.permissions import in_hub_or_404
 from coworking.transactions import unit_of_work
-from coworking.types import MAX_INTEGER
 
 PER_PAGE = 50
-
-
-def entry_or_404(hub, entry_id: int) -> JournalEntry:
-    entry = db.session.get(JournalEntry, entry_id) if entry_id <= MAX_INTEGER else None
-    if entry is None or entry.hub_id != hub.id:
-        abort(404)
-    return entry
 
 
 @bp.route("/hubs/<slug>/ledger/entries")
@@ -68,7 +62,7 @@ def entries(slug: str):
 @login_required
 def entry(slug: str, entry_id: int):
     hub = managed_hub(slug)
-    one = entry_or_404(hub, entry_id)
+    one = in_hub_or_404(JournalEntry, hub, entry_id)
     form = ReverseForm(entry_date=today(hub))
     if form.validate_on_submit():
         reversal = saved(form, partial(reverse_entry, one, on=form.entry_date.data, by=me()))
@@ -84,7 +78,7 @@ def entry(slug: str, entry_id: int):
 @login_required
 def receipt(slug: str, entry_id: int):
     hub = managed_hub(slug)
-    found = manual.entry_receipt(entry_or_404(hub, entry_id))
+    found = manual.entry_receipt(in_hub_or_404(JournalEntry, hub, entry_id))
     if found is None:
         abort(404)
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", found.filename) or "receipt"

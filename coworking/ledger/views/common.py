@@ -1,37 +1,22 @@
-"""What the ledger pages share: the hub's accounts as form choices, a submission saved as one
-unit of work with its refusal beside the field, dates and periods from the query string."""
+"""What the ledger pages share: the hub's accounts as form choices, dates and periods from the
+query string. A submission saved with its refusal beside the field and the page's status are the
+app's own (``forms.saved``, ``forms.form_page``)."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from flask import render_template, request
+from flask import request
 from flask_login import current_user
 
-from coworking.forms import add_error, save_or_show
 from coworking.hubs.models import Hub
 from coworking.ledger.chart import hub_accounts
 from coworking.ledger.models import LedgerAccount
 from coworking.timezones import local_today
 
-RENAMED = {"entry_date": "entry_date", "lines": "lines", "amount": "amount"}
-
 
 def me():
     return current_user._get_current_object()
-
-
-def saved(form, work):
-    """``work`` as the request's unit of work; None when refused (shown on the form)."""
-    def refused(error):
-        form.page_status = error.status if error.status in (403, 409, 422) else 422
-        add_error(form, error.field, error.message)
-    return save_or_show(form, work, refused=refused)
-
-
-def form_page(template: str, form, **context):
-    status = getattr(form, "page_status", 400) if request.method == "POST" else 200
-    return render_template(template, form=form, **context), status
 
 
 def account_choices(hub: Hub, *types: str, include_reinvestment: bool = False) -> list[tuple[int, str]]:

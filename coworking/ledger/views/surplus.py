@@ -9,6 +9,7 @@ from functools import partial
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from coworking.forms import form_page, saved
 from coworking.hubs.loaders import managed_hub
 from coworking.ledger import funds
 from coworking.ledger.charts import Series, bar_chart
@@ -16,7 +17,7 @@ from coworking.ledger.forms import ReinvestForm, SetAsideForm
 from coworking.ledger.impact import KIND_LABELS
 from coworking.ledger.reports import GRANULARITIES, figures_by_period, fund_balances, trial_balance
 from coworking.ledger.views import bp
-from coworking.ledger.views.common import date_arg, form_page, me, saved, today, year_arg
+from coworking.ledger.views.common import date_arg, me, today, year_arg
 from coworking.money import format_money, minor_to_decimal
 from coworking.spreadsheet import csv_line, safe_cell
 

@@ -12,6 +12,7 @@ from flask import Response, abort, flash, redirect, render_template, request, st
 from flask_login import login_required
 
 from coworking.extensions import db
+from coworking.forms import form_page, saved
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
 from coworking.memberships.applications import approve_application, decline_application, enrol_member
@@ -23,16 +24,9 @@ from coworking.memberships.plans import list_organisations, list_plans
 from coworking.memberships.queries import all_hub_memberships, hub_applications, hub_memberships
 from coworking.memberships.roster import roster_csv, roster_line
 from coworking.memberships.views import bp
-from coworking.memberships.views.managing import (
-    can_manage,
-    chosen_row,
-    form_page,
-    in_hub_or_404,
-    initial,
-    me,
-    page_number,
-    saved,
-)
+from coworking.memberships.views.managing import can_manage, chosen_row, initial, me
+from coworking.paging import page_number
+from coworking.permissions import in_hub_or_404
 from coworking.timezones import local_today
 
 PER_PAGE = 50

@@ -13,9 +13,8 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from coworking.errors import DomainError
 from coworking.extensions import db
-from coworking.forms import add_error, save_or_show, show_refusal
+from coworking.forms import add_error, form_page, saved
 from coworking.hubs.loaders import hub_or_404
 from coworking.hubs.models import Hub
 from coworking.memberships import applications, lifecycle
@@ -39,24 +38,6 @@ def own_membership(membership_id: int) -> Membership:
     if membership is None or membership.member_id != current_user.id:
         abort(404)
     return membership
-
-
-def page(template: str, status: int | None = None, **context):
-    """A page holding a form: 200 when shown, else the status given (400 by default after a POST)."""
-    return render_template(template, **context), status or (400 if request.method == "POST" else 200)
-
-
-def saved(form, work):
-    """``save_or_show``, and the status to answer with when refused: the refusal's own (409
-    for a state that forbids it, 422 for a rule), or 400 when the database refused a race."""
-    statuses = []
-
-    def refused(error: DomainError) -> None:
-        show_refusal(form, error)
-        statuses.append(error.status)
-
-    result = save_or_show(form, work, refused=refused)
-    return result, (statuses[0] if statuses else 400)
 
 
 def hub_plan(hub: Hub, plan_id: int | None) -> Plan | None:
@@ -95,18 +76,17 @@ def apply(slug: str):
     offers = public_plans(hub, local_today(hub.timezone))
     form = ApplyForm(data={"plan": request.args.get("plan", type=int)} if request.method == "GET" else None)
     form.plan.set_plans(offers)
-    status = None
     if form.validate_on_submit():
         plan = hub_plan(hub, form.plan.data)
         if plan is None:
             add_error(form, "plan", f"Choose one of the plans {hub.name} offers.")
         else:
-            application, status = saved(form, partial(applications.apply_for_plan, me(), plan,
-                                                      message=form.message.data or ""))
+            application = saved(form, partial(applications.apply_for_plan, me(), plan,
+                                           message=form.message.data or ""))
             if application is not None:
                 flash(f"Your application for {plan.name} is sent. {hub.name}'s managers will email you.", "success")
                 return redirect(url_for("memberships.mine"))
-    return page("memberships/apply.html", status, hub=hub, form=form, offers=offers)
+    return form_page("memberships/apply.html", form, hub=hub, offers=offers)
 
 
 # --- my membership --------------------------------------------------------------------------
@@ -129,7 +109,6 @@ def change_plan(membership_id: int):
     form = ChangePlanForm()
     form.plan.set_plans(offers)
     form.set_when(Period.of(today).plus(1).first_day, hub.members_may_change_plan_at_once)
-    status = None
     if form.validate_on_submit():
         plan = hub_plan(hub, form.plan.data)
         if plan is None:
@@ -137,11 +116,11 @@ def change_plan(membership_id: int):
         else:
             work = partial(lifecycle.change_plan, membership, plan, by=me(), at_once=form.wants_at_once(),
                            reason=form.reason.data or "")
-            done, status = saved(form, lambda: work() or membership)
+            done = saved(form, lambda: work() or membership)
             if done is not None:
                 flash(f"Your plan changes to {plan.name}.", "success")
                 return redirect(url_for("memberships.mine"))
-    return page("memberships/change_plan.html", status, form=form, summary=summary, hub=hub, offers=offers)
+    return form_page("memberships/change_plan.html", form, summary=summary, hub=hub, offers=offers)
 
 
 @bp.route("/memberships/<int:membership_id>/pause", methods=["GET", "POST"])
@@ -152,18 +131,17 @@ def pause(membership_id: int):
     summary = summarise(membership, today)
     form = PauseForm()
     form.set_months_from(Period.of(today))
-    status = None
     if form.validate_on_submit():
         def work():
             first_period = parse_period(form.first_period.data, "first_period")
             return lifecycle.pause_membership(membership, by=me(), first_period=first_period, months=form.months.data,
                                               reason=form.reason.data or "")
 
-        paused, status = saved(form, work)
+        paused = saved(form, work)
         if paused is not None:
             flash(f"Your membership is paused from {paused.starts_on:%d %B %Y} to {paused.ends_on:%d %B %Y}.", "success")
             return redirect(url_for("memberships.mine"))
-    return page("memberships/pause.html", status, form=form, summary=summary, hub=membership.hub)
+    return form_page("memberships/pause.html", form, summary=summary, hub=membership.hub)
 
 
 @bp.route("/memberships/<int:membership_id>/cancel", methods=["GET", "POST"])
@@ -173,17 +151,16 @@ def cancel(membership_id: int):
     today = local_today(membership.hub.timezone)
     ends_on = lifecycle.cancellation_end_date(membership, today)
     form = CancelForm(data={"ends_on": ends_on.isoformat()} if request.method == "GET" else None)
-    status = None
     if form.validate_on_submit():
         if not membership.is_cancelled and form.ends_on.data != ends_on.isoformat():
             form.ends_on.data = ends_on.isoformat()
             add_error(form, None, f"Your membership would now end on {ends_on:%d %B %Y}. Confirm again if that suits you.")
-            status = 409
+            form.page_status = 409
         else:
             work = partial(lifecycle.cancel_membership, membership, by=me(), reason=form.reason.data or "")
-            cancelled, status = saved(form, work)
+            cancelled = saved(form, work)
             if cancelled is not None:
                 flash(f"Your membership is cancelled: it ends on {cancelled.ends_on:%d %B %Y}.", "success")
                 return redirect(url_for("memberships.mine"))
-    return page("memberships/cancel.html", status, form=form, membership=membership, hub=membership.hub,
+    return form_page("memberships/cancel.html", form, membership=membership, hub=membership.hub,
                 plan=lifecycle.timeline_of(membership).plan_on(max(today, membership.starts_on)), ends_on=ends_on)

@@ -8,6 +8,7 @@ from functools import partial
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from coworking.forms import form_page, saved
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.memberships import plans as services
 from coworking.memberships.errors import MembershipError
@@ -24,16 +25,9 @@ from coworking.memberships.models import Organisation, PassProduct, Plan
 from coworking.memberships.periods import Period
 from coworking.memberships.queries import hub_pass_sales
 from coworking.memberships.views import bp
-from coworking.memberships.views.managing import (
-    can_manage,
-    chosen_row,
-    form_page,
-    in_hub_or_404,
-    initial,
-    me,
-    page_number,
-    saved,
-)
+from coworking.memberships.views.managing import can_manage, chosen_row, initial, me
+from coworking.paging import page_number
+from coworking.permissions import in_hub_or_404
 from coworking.timezones import local_today
 from coworking.transactions import unit_of_work
 

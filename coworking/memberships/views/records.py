@@ -11,6 +11,7 @@ from functools import partial
 from flask import abort, flash, redirect, url_for
 from flask_login import login_required
 
+from coworking.forms import form_page, saved
 from coworking.hubs.loaders import managed_hub, staff_hub
 from coworking.hubs.models import Hub
 from coworking.memberships.allowances import (
@@ -46,15 +47,8 @@ from coworking.memberships.plans import list_organisations, list_plans
 from coworking.memberships.queries import MembershipFilters, hub_memberships
 from coworking.memberships.roster import roster_line
 from coworking.memberships.views import bp
-from coworking.memberships.views.managing import (
-    can_manage,
-    chosen_row,
-    form_page,
-    in_hub_or_404,
-    initial,
-    me,
-    saved,
-)
+from coworking.memberships.views.managing import can_manage, chosen_row, initial, me
+from coworking.permissions import in_hub_or_404
 from coworking.timezones import local_today
 
 GET_POST = ["GET", "POST"]
