@@ -15,7 +15,7 @@ from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.memberships.errors import MembershipError
 from coworking.memberships.history import record_event, require_manager
-from coworking.memberships.ledger import MemberLedger, membership_pool
+from coworking.memberships.ledger import MemberLedger, lock_members, membership_pool
 from coworking.memberships.lifecycle import timeline_of
 from coworking.memberships.models import (
     RESOURCES,
@@ -169,31 +169,41 @@ def expire_allowances(hub: Hub, today: date | None = None, *, lookback_months: i
     today = today or local_today(hub.timezone)
     this_period = Period.of(today)
     oldest = this_period.plus(-lookback_months).key
-    balances = db.session.execute(
-        sa.select(AllowanceEntry.membership_id, AllowanceEntry.period, AllowanceEntry.resource,
+    membership_pools = (
+        sa.select(Membership.member_id, AllowanceEntry.membership_id, AllowanceEntry.period, AllowanceEntry.resource,
                   sa.func.sum(AllowanceEntry.quantity))
-        .where(AllowanceEntry.hub_id == hub.id, AllowanceEntry.membership_id.is_not(None),
-               AllowanceEntry.period >= oldest, AllowanceEntry.period < this_period.key)
-        .group_by(AllowanceEntry.membership_id, AllowanceEntry.period, AllowanceEntry.resource)
+        .join(Membership, Membership.id == AllowanceEntry.membership_id)
+        .where(AllowanceEntry.hub_id == hub.id, AllowanceEntry.period >= oldest,
+               AllowanceEntry.period < this_period.key)
+        .group_by(Membership.member_id, AllowanceEntry.membership_id, AllowanceEntry.period, AllowanceEntry.resource)
         .having(sa.func.sum(AllowanceEntry.quantity) > 0)
-    ).all()
-    timelines = _timelines({membership_id for membership_id, *_ in balances})
+    )
+    pass_pools = (
+        sa.select(PassPurchase.member_id, PassPurchase.id, PassPurchase.valid_until, sa.func.sum(AllowanceEntry.quantity))
+        .join(AllowanceEntry, AllowanceEntry.pass_purchase_id == PassPurchase.id)
+        .where(PassPurchase.hub_id == hub.id, PassPurchase.valid_until < today)
+        .group_by(PassPurchase.member_id, PassPurchase.id, PassPurchase.valid_until)
+        .having(sa.func.sum(AllowanceEntry.quantity) > 0)
+    )
+    # A settlement of one of these members, which expires its closed pools too, may be under
+    # way. Hold the members it would hold, then read the balances afresh: a pool is expired by
+    # one of the two, never both. A pool that filled up meanwhile for a member not held waits
+    # for the next run (or that member's next settlement).
+    held = {row[0] for row in db.session.execute(membership_pools)} | {row[0] for row in db.session.execute(pass_pools)}
+    lock_members(held)
+    balances = [row for row in db.session.execute(membership_pools) if row[0] in held]
+    timelines = _timelines({membership_id for _, membership_id, *_ in balances})
     expired = []
-    for membership_id, period_key, resource, balance in balances:
+    for _, membership_id, period_key, resource, balance in balances:
         period = Period.from_key(period_key)
         if this_period > period.plus(timelines[membership_id].carry_over_months(period)):
             expired.append(AllowanceEntry(hub_id=hub.id, membership_id=membership_id, period=period_key, resource=resource,
                                           kind=EntryKind.EXPIRY.value, quantity=-balance, reason="Not used in time"))
-    for pass_id, valid_until, balance in db.session.execute(
-        sa.select(PassPurchase.id, PassPurchase.valid_until, sa.func.sum(AllowanceEntry.quantity))
-        .join(AllowanceEntry, AllowanceEntry.pass_purchase_id == PassPurchase.id)
-        .where(PassPurchase.hub_id == hub.id, PassPurchase.valid_until < today)
-        .group_by(PassPurchase.id, PassPurchase.valid_until)
-        .having(sa.func.sum(AllowanceEntry.quantity) > 0)
-    ):
-        expired.append(AllowanceEntry(hub_id=hub.id, pass_purchase_id=pass_id, period=Period.of(valid_until).key,
-                                      resource="desk_days", kind=EntryKind.EXPIRY.value, quantity=-balance,
-                                      reason="Not used in time"))
+    for member_id, pass_id, valid_until, balance in db.session.execute(pass_pools):
+        if member_id in held:
+            expired.append(AllowanceEntry(hub_id=hub.id, pass_purchase_id=pass_id, period=Period.of(valid_until).key,
+                                          resource="desk_days", kind=EntryKind.EXPIRY.value, quantity=-balance,
+                                          reason="Not used in time"))
     db.session.add_all(expired)
     db.session.flush()
     return len(expired)

@@ -267,5 +267,13 @@ def lock_member(member_id: int) -> None:
     bookings made at once cannot both spend the same allowance. FOR NO KEY UPDATE, so rows that
     merely refer to the member (a login session, a booking) are not held up. SQLite's writes
     are serialised already by its write lock."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(User.id).where(User.id == member_id).with_for_update(key_share=True))
+    lock_members([member_id])
+
+
+def lock_members(member_ids) -> None:
+    """``lock_member`` for several members at once, in id order (so two lockers of overlapping
+    sets never wait on each other in a cycle): the hub-wide expiry holds every member whose
+    pools it expires, as a settlement holds its one."""
+    if member_ids and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(User.id).where(User.id.in_(sorted(set(member_ids))))
+                           .order_by(User.id).with_for_update(key_share=True))

@@ -1,10 +1,13 @@
 """Carry-over, expiry, passes, managers' adjustments and the period statement."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
 from coworking.extensions import db
+from coworking.hubs.models import Hub
 from coworking.memberships.allowances import (
     adjust_allowance,
     allowance_statement,
@@ -15,6 +18,7 @@ from coworking.memberships.errors import MembershipError
 from coworking.memberships.models import AllowanceEntry, BookingCharge
 from coworking.memberships.plans import create_pass_product, sell_pass
 from coworking.memberships.settlement import settle_member
+from coworking.transactions import unit_of_work
 from tests.memberships.conftest import weekdays
 
 
@@ -46,6 +50,39 @@ def test_without_carry_over_what_is_left_expires_when_the_month_is_over(hub, mem
     book(desks[0], weekdays(coming, 1)[0])
     assert expire_allowances(hub, coming.last_day) == 0
     assert expire_allowances(hub, coming.plus(1).first_day) == 1
+    assert pool(membership, coming) == [("GRANT", 3), ("CONSUMPTION", -1), ("EXPIRY", -2)]
+
+
+def test_the_hub_wide_expiry_waits_for_a_settlement_under_way_and_never_expires_a_pool_twice(app, hub, member, make_plan, make_membership, desks, book, coming):
+    membership = make_membership(member, make_plan(desk_days_per_month=3), coming.first_day)
+    book(desks[0], weekdays(coming, 1)[0])
+    db.session.commit()
+    hub_id, member_id, later = hub.id, member.id, coming.plus(1).first_day
+    settled, may_commit, expired = threading.Event(), threading.Event(), []
+
+    def settlement() -> None:  # a booking's settlement in the new month: it expires the closed pool
+        with app.app_context(), unit_of_work():
+            settle_member(db.session.get(Hub, hub_id), member_id, coming, today=later)
+            settled.set()
+            may_commit.wait(10)
+
+    def daily_expiry() -> None:
+        with app.app_context(), unit_of_work():
+            expired.append(expire_allowances(db.session.get(Hub, hub_id), later))
+
+    settling = threading.Thread(target=settlement)
+    settling.start()
+    assert settled.wait(10)
+    expiring = threading.Thread(target=daily_expiry)
+    expiring.start()
+    expiring.join(0.5)
+    assert expiring.is_alive()  # it waits for the member the settlement holds
+    may_commit.set()
+    settling.join(10)
+    expiring.join(10)
+
+    assert expired == [0]
+    db.session.expire_all()
     assert pool(membership, coming) == [("GRANT", 3), ("CONSUMPTION", -1), ("EXPIRY", -2)]
 
 
