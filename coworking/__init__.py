@@ -125,9 +125,11 @@ def register_commands(app: Flask) -> None:
 
 def register_event_receivers(app: Flask) -> None:
     """Higher areas listen to lower ones' domain events (coworking/events.py)."""
+    from coworking import jobs
     from coworking.billing import freeze, notifications
     from coworking.billing.jobs import connect_jobs
     from coworking.bookings.closures import connect_receivers as connect_booking_receivers
+    from coworking.idempotency import forget_old_keys
     from coworking.ledger.receivers import connect_receivers as connect_ledger
     from coworking.memberships.receivers import connect_receivers
 
@@ -137,6 +139,7 @@ def register_event_receivers(app: Flask) -> None:
     freeze.install()  # issued invoices refuse changes before the triggers must
     notifications.install()  # invoice PDFs attached when their mail is sent
     connect_jobs()  # billing's background work and schedules (coworking/jobs.py)
+    jobs.register_schedule(forget_old_keys)  # once-only keys are kept a week (coworking/idempotency.py)
 
 
 def install_feed_revalidation(app: Flask) -> None:

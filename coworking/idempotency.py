@@ -6,21 +6,27 @@ answered with that instead of creating it twice.
 A key belongs to one user and one scope (the page or endpoint). It is written in the same unit
 of work as what it made, so it exists exactly when that does; two requests racing with the same
 key meet the unique constraint and the loser's work is rolled back.
+
+Keys are kept for ``KEPT_FOR`` (a week, long enough for a client's retries over a weekend and a
+form left open for days); ``forget_old_keys``, a schedule of ``jobs run``, deletes older ones, after
+which the same key makes something new again.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coworking.extensions import db
+from coworking.transactions import unit_of_work
 from coworking.types import UTCDateTime, utcnow
 
 MAX_KEY_LENGTH = 255
+KEPT_FOR = timedelta(days=7)
 
 
 class IdempotencyKey(db.Model):
@@ -36,7 +42,7 @@ class IdempotencyKey(db.Model):
     status_code: Mapped[int] = mapped_column(default=201)
     body: Mapped[str] = mapped_column(sa.Text, default="")  # the JSON answered the first time
     location: Mapped[str] = mapped_column(sa.String(2000), default="")  # what was made
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 def new_key() -> str:
@@ -72,3 +78,11 @@ def remember_key(user_id: int, scope: str, key: str | None, *, location: str = "
         )
     )
     db.session.flush()
+
+
+def forget_old_keys(now: datetime) -> int:
+    """Delete the keys older than ``KEPT_FOR`` (a schedule of ``jobs run``: one indexed DELETE,
+    nothing when no key is that old). Returns how many."""
+    with unit_of_work():
+        deleted = db.session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.created_at < now - KEPT_FOR))
+    return deleted.rowcount

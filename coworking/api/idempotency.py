@@ -12,7 +12,7 @@ from flask import Response, request
 
 from coworking.accounts.models import User
 from coworking.errors import ApiError
-from coworking.idempotency import MAX_KEY_LENGTH, digest_of, find_key, remember_key
+from coworking.idempotency import KEPT_FOR, MAX_KEY_LENGTH, digest_of, find_key, remember_key
 
 HEADER = "Idempotency-Key"
 HEADER_DOC = {
@@ -21,7 +21,8 @@ HEADER_DOC = {
     "required": False,
     "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
     "description": "Any unique text (a UUID, say). A repeat with the same key and body answers as the first "
-    "time and creates nothing; the same key with another body is a 422.",
+    "time and creates nothing; the same key with another body is a 422. A key is kept for at least "
+    f"{KEPT_FOR.days} days; after that it may be used again.",
 }
 
 

@@ -4,12 +4,15 @@ member who already holds a desk that day is asked to confirm a second one."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.extensions import db
+from coworking.idempotency import KEPT_FOR, IdempotencyKey
+from coworking.jobs import run_schedules
 from tests.bookings.test_views_member import previewed_value, series_form
 from tests.conftest import bearer, post_form
 from tests.hubs.helpers import fresh_snapshot
@@ -131,6 +134,22 @@ def test_the_same_key_with_another_body_is_refused_naming_the_header(client, tok
     assert response.status_code == 422
     assert "Idempotency-Key" in response.get_json()["error"]["fields"]
     assert len(confirmed()) == 1
+
+
+def test_a_key_is_kept_a_week_then_the_jobs_run_forgets_it_and_it_books_anew(client, token, desks, monday, at):
+    headers = {**token, "Idempotency-Key": "4f1c2a"}
+    assert client.post("/api/v1/bookings", json=desk_body(at, monday), headers=headers).status_code == 201
+    made_at = db.session.scalar(sa.select(IdempotencyKey.created_at))
+    tuesday = desk_body(at, monday + timedelta(days=1))
+
+    run_schedules(made_at + KEPT_FOR - timedelta(minutes=1))
+    assert client.post("/api/v1/bookings", json=tuesday, headers=headers).status_code == 422  # still this key's
+
+    run_schedules(made_at + KEPT_FOR + timedelta(minutes=1))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IdempotencyKey)) == 0
+    response = client.post("/api/v1/bookings", json=tuesday, headers=headers)
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response.headers
+    assert len(confirmed()) == 2
 
 
 def test_a_key_belongs_to_its_user(client, token, make_user, make_token, desks, monday, at):
