@@ -20,6 +20,7 @@ from coworking.billing.bookkeeping import post_credit_release, post_document
 from coworking.billing.errors import BillingError
 from coworking.billing.issuing import lock_document, seal
 from coworking.billing.models import DocumentKind, DocumentStatus, Invoice, InvoiceLine
+from coworking.billing.notifications import queue_credit_note_issued
 from coworking.billing.payments import release_excess
 from coworking.billing.totals import recompute_totals
 from coworking.extensions import db
@@ -69,7 +70,9 @@ def credit_invoice(invoice: Invoice, *, amounts: dict[int, int] | None = None, r
     db.session.flush()
     post_document(note, by=by)  # the ledger's entry, in this transaction
     locked.credited_minor += -note.total_minor
-    post_credit_release(note, release_excess(locked), by=by)
+    released = release_excess(locked)
+    post_credit_release(note, released, by=by)
+    queue_credit_note_issued(note, locked, released_minor=released)
     return note
 
 

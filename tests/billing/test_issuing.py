@@ -116,8 +116,7 @@ def test_issue_invoice_refuses_a_draft_that_vanished(hub, people):
 
 
 def test_the_issued_mail_carries_the_invoices_pdf_made_when_it_is_sent(hub, people, monkeypatch):
-    import types
-
+    from coworking.billing import notifications
     from coworking.mail import build_email
 
     rendered = []
@@ -126,8 +125,7 @@ def test_the_issued_mail_carries_the_invoices_pdf_made_when_it_is_sent(hub, peop
         rendered.append(invoice.number)
         return b"%PDF-1.4 " + invoice.number.encode()
 
-    monkeypatch.setitem(__import__("sys").modules, "coworking.billing.pdf",
-                        types.SimpleNamespace(invoice_pdf=invoice_pdf))
+    monkeypatch.setattr(notifications, "invoice_pdf", invoice_pdf)
     invoice = issue(make_draft(hub, people.member))
     message = db.session.scalars(sa.select(OutboxMessage)).one()
     assert rendered == [] and "data" not in message.attachments[0]  # nothing stored, nothing made yet
