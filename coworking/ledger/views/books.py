@@ -28,7 +28,7 @@ from coworking.ledger.impact import settings_for
 from coworking.ledger.models import ClosedPeriod, JournalEntry, Posting
 from coworking.ledger.posting import close_period, reverse_entry
 from coworking.ledger.views import bp
-from coworking.ledger.views.common import account_choices, date_arg, hub_account, me, today
+from coworking.ledger.views.common import account_choices, date_arg, dated_form, hub_account, me, today
 from coworking.money import MoneyError, parse_money
 from coworking.permissions import in_hub_or_404
 from coworking.transactions import unit_of_work
@@ -112,9 +112,7 @@ def uploaded(form) -> manual.ReceiptFile | None:
 @login_required
 def record(slug: str):
     hub = managed_hub(slug)
-    form = SimpleEntryForm(currency=hub.currency)
-    if request.method == "GET":
-        form.entry_date.data = today(hub)
+    form = dated_form(SimpleEntryForm, hub)
     direction = form.direction.data or "out"
     form.account.choices = account_choices(hub, "expense" if direction == "out" else "income")
     if not form.account.choices or direction not in ("in", "out"):
@@ -139,9 +137,7 @@ def record(slug: str):
 @login_required
 def new_entry(slug: str):
     hub = managed_hub(slug)
-    form = MultiLineEntryForm(currency=hub.currency)
-    if request.method == "GET":
-        form.entry_date.data = today(hub)
+    form = dated_form(MultiLineEntryForm, hub)
     choices = [(0, "—")] + account_choices(hub, include_reinvestment=True)
     for line in form.lines:
         line.account.choices = choices

@@ -32,6 +32,15 @@ def today(hub: Hub) -> date:
     return local_today(hub.timezone)
 
 
+def dated_form(form_class, hub: Hub):
+    """A ledger form in the hub's currency, dated today in the hub's zone when first shown (a
+    submission keeps the date it sent)."""
+    form = form_class(currency=hub.currency)
+    if request.method == "GET":
+        form.entry_date.data = today(hub)
+    return form
+
+
 def date_arg(name: str, default: date | None) -> date | None:
     """``?from=2026-01-01``: a date between 2000 and 2100, else the default."""
     text = request.args.get(name, "")

@@ -17,7 +17,7 @@ from coworking.ledger.forms import ReinvestForm, SetAsideForm
 from coworking.ledger.impact import KIND_LABELS
 from coworking.ledger.reports import GRANULARITIES, figures_by_period, fund_balances, trial_balance
 from coworking.ledger.views import bp
-from coworking.ledger.views.common import date_arg, me, today, year_arg
+from coworking.ledger.views.common import date_arg, dated_form, me, today, year_arg
 from coworking.money import format_money, minor_to_decimal
 from coworking.spreadsheet import csv_line, safe_cell
 
@@ -80,9 +80,7 @@ def csv_response(filename: str, rows) -> Response:
 @login_required
 def set_aside(slug: str):
     hub = managed_hub(slug)
-    form = SetAsideForm(currency=hub.currency)
-    if request.method == "GET":
-        form.entry_date.data = today(hub)
+    form = dated_form(SetAsideForm, hub)
     if form.validate_on_submit():
         entry = saved(form, partial(funds.set_aside, hub, amount_minor=form.amount.minor, on=form.entry_date.data,
                                     memo=form.memo.data or "", by=me()))
@@ -96,9 +94,7 @@ def set_aside(slug: str):
 @login_required
 def reinvest(slug: str):
     hub = managed_hub(slug)
-    form = ReinvestForm(currency=hub.currency)
-    if request.method == "GET":
-        form.entry_date.data = today(hub)
+    form = dated_form(ReinvestForm, hub)
     if form.validate_on_submit():
         entry = saved(form, partial(
             funds.reinvest, hub, kind=form.kind.data, amount_minor=form.amount.minor, on=form.entry_date.data,
