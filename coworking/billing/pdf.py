@@ -6,14 +6,16 @@ address and VAT number, the billed party's name and address, the number and date
 VAT per rate (only where the hub charges VAT), the totals, any credit used, and how to pay.
 
 Fonts (static/fonts, with their licences): a subset of DejaVu Sans covers Latin, Greek and
-Cyrillic and loads in a few milliseconds; Droid Sans Fallback (Chinese, Japanese, Korean) is 3.4 MB
-and slow to parse, so it is added only to a document with a character DejaVu lacks.
+Cyrillic and loads in a few milliseconds. Droid Sans Fallback (Chinese, Japanese, Korean) is
+3.4 MB, and fpdf2 parses every font it is given whole, for every document (about 0.25 s for this
+one); so it is cut into 32 pieces by code point (``static/fonts/split_fallback.py``), and a
+document with characters DejaVu lacks is given just the pieces that hold them (about 10 ms each).
 """
 from __future__ import annotations
 
 import logging
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -30,7 +32,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 FONTS = next((folder for folder in (_PACKAGE / "static" / "fonts", _PACKAGE.parent / "static" / "fonts")
               if folder.is_dir()), _PACKAGE.parent / "static" / "fonts")
 MAIN_FONT = FONTS / "DejaVuSans-Invoice.ttf"
-FALLBACK_FONT = FONTS / "DroidSansFallback.ttf"
+FALLBACK_PIECES = FONTS / "fallback"  # DroidSansFallback-01.ttf ... -32.ttf
 BODY, SMALL, HEADING = 10, 8.5, 16
 LINE = 5.0  # mm per line of body text
 # Column widths (mm) of the lines table on an A4 page with 15 mm margins (180 mm wide).
@@ -44,19 +46,35 @@ COLUMNS_WITHOUT_VAT = (("Description", 102, "L"), ("Qty", 14, "R"), ("Unit price
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
-@lru_cache(maxsize=1)
-def main_font_characters() -> frozenset[int]:
-    """The code points the main font has a glyph for (read once per process)."""
-    font = TTFont(MAIN_FONT, lazy=True)
+@cache
+def font_characters(path: Path) -> frozenset[int]:
+    """The code points a font has a glyph for (read once per process)."""
+    font = TTFont(path, lazy=True)
     try:
         return frozenset(font.getBestCmap())
     finally:
         font.close()
 
 
-def needs_fallback(texts: list[str]) -> bool:
+def main_font_characters() -> frozenset[int]:
+    return font_characters(MAIN_FONT)
+
+
+@lru_cache(maxsize=1)
+def fallback_piece_of() -> dict[int, Path]:
+    """The piece of the fallback font holding each code point (read once per process)."""
+    return {code: path for path in sorted(FALLBACK_PIECES.glob("*.ttf")) for code in font_characters(path)}
+
+
+def fallback_pieces(texts: list[str]) -> list[Path]:
+    """The pieces of the fallback font holding the characters of ``texts`` the main font lacks
+    (a character neither has, an emoji say, prints as an empty box)."""
     covered = main_font_characters()
-    return any(ord(ch) not in covered for text in texts for ch in text if not ch.isspace())
+    missing = {ord(ch) for text in texts for ch in text if not ch.isspace() and ord(ch) not in covered}
+    if not missing:
+        return []
+    piece_of = fallback_piece_of()
+    return sorted({piece_of[code] for code in missing if code in piece_of})
 
 
 def long_date(day: date | None) -> str:
@@ -78,9 +96,12 @@ class InvoicePDF(FPDF):
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
         self.add_font("Body", "", str(MAIN_FONT))
-        if needs_fallback(texts_of(view)):
-            self.add_font("Fallback", "", str(FALLBACK_FONT))
-            self.set_fallback_fonts(["Fallback"], exact_match=False)
+        fallbacks = []
+        for number, piece in enumerate(fallback_pieces(texts_of(view))):
+            fallbacks.append(f"Fallback{number}")
+            self.add_font(fallbacks[-1], "", str(piece))
+        if fallbacks:
+            self.set_fallback_fonts(fallbacks, exact_match=False)
         self.set_title(f"{view.title} {view.number or ''}".strip())
         self.set_author(view.hub_name)
         self.set_creator("Coworking hub")

@@ -46,6 +46,13 @@ def test_any_name_renders(name):
     assert name in pdf_text(data)
 
 
+@pytest.mark.parametrize("name", ["Sam 😀", "😀", "王芳 😀"])
+def test_a_character_no_font_has_prints_as_a_box_and_the_rest_of_the_name_renders(name):
+    data = render_invoice_pdf(document_view(unsaved_invoice(billed_name=name)))
+    text = pdf_text(data)
+    assert name.replace("😀", "").strip() in text and "RIV-2026-00042" in text
+
+
 def test_the_cjk_font_is_embedded_only_when_a_name_needs_it():
     latin = render_invoice_pdf(document_view(unsaved_invoice(billed_name="Zoë Łódź")))
     chinese = render_invoice_pdf(document_view(unsaved_invoice(billed_name="王芳")))
