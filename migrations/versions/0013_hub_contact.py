@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013_hub_contact'
-# Follows 0009_idempotency_keys (b1's branch); until that lands here it follows 0008.
 down_revision = '0012_idempotency_keys'
 branch_labels = None
 depends_on = None

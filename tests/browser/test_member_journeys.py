@@ -182,7 +182,7 @@ def test_a_member_cancels_a_booking_after_confirming(visit, live_server):
     # A button or a link, whichever way the card asks.
     page.locator(".booking-card").locator("a, button").filter(has_text=re.compile(r"^\s*Cancel")).first.click()
     tab.check()
-    # First a question naming the booking (b1's confirmation page), then the answer.
+    # First a question naming the booking, then the answer.
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("cancel", re.I))
     expect(page.get_by_role("main")).to_contain_text(desk)
     page.get_by_role("button", name=re.compile("Yes|Cancel booking|Confirm", re.I)).first.click()
