@@ -15,7 +15,7 @@ from coworking.extensions import db
 from coworking.hubs.models import Hub
 from coworking.memberships.errors import MembershipError
 from coworking.memberships.history import record_event, require_manager
-from coworking.memberships.ledger import MemberLedger, lock_members, membership_pool
+from coworking.memberships.ledger import MemberLedger, lock_free_members, membership_pool
 from coworking.memberships.lifecycle import timeline_of
 from coworking.memberships.models import (
     RESOURCES,
@@ -186,11 +186,11 @@ def expire_allowances(hub: Hub, today: date | None = None, *, lookback_months: i
         .having(sa.func.sum(AllowanceEntry.quantity) > 0)
     )
     # A settlement of one of these members, which expires its closed pools too, may be under
-    # way. Hold the members it would hold, then read the balances afresh: a pool is expired by
-    # one of the two, never both. A pool that filled up meanwhile for a member not held waits
-    # for the next run (or that member's next settlement).
-    held = {row[0] for row in db.session.execute(membership_pools)} | {row[0] for row in db.session.execute(pass_pools)}
-    lock_members(held)
+    # way. Hold the members no settlement holds, then read the balances afresh: a pool is expired
+    # by one of the two, never both. The others' pools (and any that filled up meanwhile for a
+    # member not held) wait for their settlement or the next run.
+    held = lock_free_members({row[0] for row in db.session.execute(membership_pools)}
+                             | {row[0] for row in db.session.execute(pass_pools)})
     balances = [row for row in db.session.execute(membership_pools) if row[0] in held]
     timelines = _timelines({membership_id for _, membership_id, *_ in balances})
     expired = []

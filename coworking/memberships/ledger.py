@@ -267,13 +267,17 @@ def lock_member(member_id: int) -> None:
     bookings made at once cannot both spend the same allowance. FOR NO KEY UPDATE, so rows that
     merely refer to the member (a login session, a booking) are not held up. SQLite's writes
     are serialised already by its write lock."""
-    lock_members([member_id])
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(User.id).where(User.id == member_id).with_for_update(key_share=True))
 
 
-def lock_members(member_ids) -> None:
-    """``lock_member`` for several members at once, in id order (so two lockers of overlapping
-    sets never wait on each other in a cycle): the hub-wide expiry holds every member whose
-    pools it expires, as a settlement holds its one."""
-    if member_ids and db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(User.id).where(User.id.in_(sorted(set(member_ids))))
-                           .order_by(User.id).with_for_update(key_share=True))
+def lock_free_members(member_ids) -> set[int]:
+    """Hold those of the members no one else holds (PostgreSQL: SKIP LOCKED) and return them: a
+    hub-wide task (the allowance expiry) leaves a member whose settlement is under way to that
+    settlement, instead of waiting for it, or deadlocking with a transaction that holds several.
+    SQLite's write lock holds them all already."""
+    member_ids = set(member_ids)
+    if not member_ids or db.session.get_bind().dialect.name != "postgresql":
+        return member_ids
+    return set(db.session.scalars(sa.select(User.id).where(User.id.in_(sorted(member_ids)))
+                                  .order_by(User.id).with_for_update(key_share=True, skip_locked=True)))

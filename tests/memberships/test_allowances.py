@@ -53,7 +53,7 @@ def test_without_carry_over_what_is_left_expires_when_the_month_is_over(hub, mem
     assert pool(membership, coming) == [("GRANT", 3), ("CONSUMPTION", -1), ("EXPIRY", -2)]
 
 
-def test_the_hub_wide_expiry_waits_for_a_settlement_under_way_and_never_expires_a_pool_twice(app, hub, member, make_plan, make_membership, desks, book, coming):
+def test_the_hub_wide_expiry_leaves_a_member_being_settled_to_that_settlement_and_never_expires_a_pool_twice(app, hub, member, make_plan, make_membership, desks, book, coming):
     membership = make_membership(member, make_plan(desk_days_per_month=3), coming.first_day)
     book(desks[0], weekdays(coming, 1)[0])
     db.session.commit()
@@ -75,8 +75,7 @@ def test_the_hub_wide_expiry_waits_for_a_settlement_under_way_and_never_expires_
     assert settled.wait(10)
     expiring = threading.Thread(target=daily_expiry)
     expiring.start()
-    expiring.join(0.5)
-    assert expiring.is_alive()  # it waits for the member the settlement holds
+    expiring.join(0.5)  # PostgreSQL: it skips the member the settlement holds; SQLite: it waits for the write lock
     may_commit.set()
     settling.join(10)
     expiring.join(10)
