@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import time, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -42,8 +43,13 @@ def _overrides(row: BookingPolicy | None) -> dict:
 
 def policy_rows(hub: Hub) -> dict[int | None, BookingPolicy]:
     """The hub's policy rows keyed by space id (None for the hub-wide row), in one query."""
-    rows = db.session.scalars(sa.select(BookingPolicy).where(BookingPolicy.hub_id == hub.id))
-    return {row.space_id: row for row in rows}
+    return {row.space_id: row for row in db.session.scalars(_hub_policy_rows(), {"hub_id": hub.id})}
+
+
+@cache
+def _hub_policy_rows() -> sa.Select:
+    # Built once: every booking asks (as bookings.queries._active_count).
+    return sa.select(BookingPolicy).where(BookingPolicy.hub_id == sa.bindparam("hub_id"))
 
 
 def effective_policy(space: Space, rows: dict[int | None, BookingPolicy] | None = None) -> Policy:
