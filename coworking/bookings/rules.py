@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from coworking.bookings.models import MAX_BOOKING_SPAN
-from coworking.bookings.opening import DayOpening, day_opening
+from coworking.bookings.opening import DayOpening, booking_day_opening, day_opening
 from coworking.bookings.policy import Policy
 from coworking.hubs.models import WEEKDAYS, Hub, Space
 from coworking.timezones import local_today, utc_to_local
@@ -46,7 +46,7 @@ class Attempt:
     @cached_property
     def opening(self) -> DayOpening:
         """The hub's hours and closures on the local day the booking starts."""
-        return day_opening(self.hub, self.local_start.date())
+        return booking_day_opening(self.hub, self.local_start.date())
 
 
 Rule = Callable[[Attempt], "str | None"]

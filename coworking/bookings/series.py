@@ -13,6 +13,7 @@ from coworking.bookings import rules
 from coworking.bookings.errors import NotAllowed, NotCancellable, SeriesHasConflicts
 from coworking.bookings.models import Booking, BookingSeries
 from coworking.bookings.notifications import queue_cancellation_notice, queue_series_confirmation
+from coworking.bookings.opening import load_opening
 from coworking.bookings.operations import (
     attempt_for,
     book_space,
@@ -56,6 +57,7 @@ def preview_series(space: Space, member: User, recurrence: Recurrence, local_sta
     check_may_book_for(member, booked_by, space.hub)
     override = check_may_override(booked_by, space.hub, override_rules)
     policy = effective_policy(space)
+    load_opening(space.hub)  # each date's rules read them
     occurrences = []
     active = active_booking_count(member, space.hub, now)
     for day in expand(recurrence, series_horizon(space, now)):
