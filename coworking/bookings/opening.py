@@ -19,14 +19,14 @@ from coworking.timezones import combine_local_or_later
 
 
 @dataclass(frozen=True)
-class DayHours:
+class HoursThatDay:
     """A weekday's hours as read for one day alone (what DayOpening uses of OpeningHours)."""
     opens_at: time
     closes_at: time
 
 
 @dataclass(frozen=True)
-class DayClosure:
+class ClosureThatDay:
     """A closure as read for one day alone (what DayOpening uses of Closure)."""
     reason: str
 
@@ -35,8 +35,8 @@ class DayClosure:
 class DayOpening:
     hub: Hub
     day: date
-    hours: OpeningHours | DayHours | None  # that weekday's hours; None when the hub never opens on it
-    closure: Closure | DayClosure | None  # a closure covering the day
+    hours: OpeningHours | HoursThatDay | None  # that weekday's hours; None when the hub never opens on it
+    closure: Closure | ClosureThatDay | None  # a closure covering the day
 
     @property
     def is_closed(self) -> bool:
@@ -90,8 +90,8 @@ def booking_day_opening(hub: Hub, day: date) -> DayOpening:
     if not state.persistent or not {"opening_hours", "closures"} & state.unloaded:
         return day_opening(hub, day)
     row = db.session.execute(_one_day(), {"hub_id": hub.id, "weekday": day.weekday(), "day": day}).one()
-    hours = DayHours(row.opens_at, row.closes_at) if row.opens_at is not None else None
-    closure = DayClosure(row.reason) if row.reason is not None else None
+    hours = HoursThatDay(row.opens_at, row.closes_at) if row.opens_at is not None else None
+    closure = ClosureThatDay(row.reason) if row.reason is not None else None
     return DayOpening(hub, day, hours, closure)
 
 
