@@ -117,14 +117,16 @@ class Booking(db.Model):
         return now > self.starts_at - cutoff
 
     @classmethod
-    def during(cls, starts_at: datetime, ends_at: datetime | None = None) -> sa.ColumnElement[bool]:
+    def during(cls, starts_at, ends_at=None, *, earliest=None) -> sa.ColumnElement[bool]:
         """Rows overlapping [starts_at, ends_at), or still going at ``starts_at`` without ``ends_at``.
 
         No row spans more than MAX_BOOKING_SPAN, so bounding ``starts_at`` from below lets the
         (space_id, starts_at) and (member_id, starts_at) indexes answer this without scanning
-        a space's or a member's whole history.
+        a space's or a member's whole history. That bound is ``starts_at - MAX_BOOKING_SPAN``;
+        a statement built once with bound parameters passes it as ``earliest``.
         """
-        bounds = [cls.starts_at > starts_at - MAX_BOOKING_SPAN, cls.ends_at > starts_at]
+        lower = starts_at - MAX_BOOKING_SPAN if earliest is None else earliest
+        bounds = [cls.starts_at > lower, cls.ends_at > starts_at]
         if ends_at is not None:
             bounds.insert(0, cls.starts_at < ends_at)
         return sa.and_(*bounds)

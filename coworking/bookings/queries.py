@@ -52,15 +52,14 @@ def active_booking_count(member: User, hub: Hub, now: datetime, *, exclude_id: i
 def _active_count() -> sa.Select:
     """``active_booking_count``'s statement, built once with bound parameters: building and
     hashing it for every booking cost about a twelfth of the booking (bench/billable_items.py)."""
-    now = sa.bindparam("now", type_=UTCDateTime)
+    now, earliest = sa.bindparam("now", type_=UTCDateTime), sa.bindparam("earliest", type_=UTCDateTime)
     return (
         sa.select(sa.func.count(Booking.id))
         .join(Space, Booking.space_id == Space.id)
         .where(Booking.member_id == sa.bindparam("member_id"), Space.hub_id == sa.bindparam("hub_id"),
                Booking.id != sa.bindparam("exclude_id"),
-               # Booking.is_upcoming(now), with its lower bound (now - MAX_BOOKING_SPAN) bound too
-               Booking.status == BookingStatus.CONFIRMED.value,
-               Booking.starts_at > sa.bindparam("earliest", type_=UTCDateTime), Booking.ends_at > now)
+               # Booking.is_upcoming(now), its lower bound passed in
+               Booking.status == BookingStatus.CONFIRMED.value, Booking.during(now, earliest=earliest))
     )
 
 
